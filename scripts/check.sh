@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: build, checkpatch, unit tests, VM selftests.  Every step prints
+# TAP; the last line counts them: "N passed, N failed, N skipped".
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+. selftests/vm/kernel.sh
+mkdir -p build
+log=build/check.log
+: >"$log"
+start=$(date +%s)
+
+# step NAME CMD...: run CMD, its TAP to the log and the terminal; a step
+# whose command fails without a "not ok" of its own gets one.
+step()
+{
+	local name=$1 out rc
+
+	shift
+	echo "# == $name"
+	out=$(mktemp)
+	"$@" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" != 0 ] && ! grep -q '^not ok' "$out"; then
+		echo "not ok - $name (exit status $rc)" | tee -a "$out"
+	fi
+	cat "$out" >>"$log"
+	rm -f "$out"
+	return "$rc"
+}
+
+build()
+{
+	local kver kdir
+
+	kver=$(vm_kernel_version) || { echo "not ok - build: no VM kernel (make deps)"; return 1; }
+	kdir=/lib/modules/$kver/build
+	if make -s -C "$kdir" M="$top" modules >build/module.log 2>&1 &&
+	   ! grep -qi 'warning' build/module.log; then
+		echo "ok - build: tcp_dacc.ko for $kver, no warnings"
+	else
+		echo "not ok - build: tcp_dacc.ko for $kver"
+		sed 's/^/#   /' build/module.log
+		return 1
+	fi
+	if make -s -C userspace >build/userspace.log 2>&1; then
+		echo "ok - build: userspace (-Wall -Wextra -Werror)"
+	else
+		echo "not ok - build: userspace"
+		sed 's/^/#   /' build/userspace.log
+		return 1
+	fi
+	if make -s -C selftests >build/selftests.log 2>&1; then
+		echo "ok - build: selftests helpers"
+	else
+		echo "not ok - build: selftests helpers"
+		sed 's/^/#   /' build/selftests.log
+		return 1
+	fi
+}
+
+make -s linux-source
+built=0
+step build build && built=1
+step checkpatch scripts/checkpatch.sh build/linux-source/scripts/checkpatch.pl
+step "unit tests" make -s -C userspace run-tests
+if [ $built = 1 ]; then
+	step "VM selftests" selftests/vm/run.sh selftests/vm/guest-selftests.sh
+else
+	echo "not ok - VM selftests not run: the build failed" | tee -a "$log"
+fi
+
+echo "# make check took $(($(date +%s) - start))s"
+awk '
+/^not ok/ { failed++; next }
+/^ok .*# [Ss][Kk][Ii][Pp]/ { skipped++; next }
+/^ok/ { passed++ }
+END {
+	printf "%d passed, %d failed", passed, failed
+	if (skipped) printf ", %d skipped", skipped
+	printf "\n"
+	exit failed ? 1 : 0
+}' "$log"

@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Install the Debian packages dacc needs.  With --check, only report whether
+# something is missing (exit 1) so `make check` can call this cheaply.
+set -eu
+
+pkgs=(
+	build-essential pkg-config make gcc libc6-dev bc kmod cpio xz-utils procps
+	linux-image-cloud-amd64 linux-headers-cloud-amd64 linux-source
+	qemu-system-x86 busybox-static iproute2 iperf3 ethtool util-linux coreutils
+	libmnl-dev libjson-c-dev libcmocka-dev libconfig-dev
+	python3 python3-pyroute2 gnuplot-nox
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing+=("$p")
+done
+# The image and the headers must be of one version: the VM boots the one the
+# module was built for.
+if [ ${#missing[@]} -eq 0 ]; then
+	iv=$(dpkg-query -W -f='${Depends}' linux-image-cloud-amd64 | grep -oE 'linux-image-[^ ,]+' | head -n 1)
+	hv=$(dpkg-query -W -f='${Depends}' linux-headers-cloud-amd64 | grep -oE 'linux-headers-[^ ,]+' | head -n 1)
+	[ "${iv#linux-image-}" = "${hv#linux-headers-}" ] || missing+=(linux-image-cloud-amd64 linux-headers-cloud-amd64)
+fi
+
+if [ "${1:-}" = --check ]; then
+	[ ${#missing[@]} -eq 0 ] && exit 0
+	echo "deps: missing: ${missing[*]}" >&2
+	exit 1
+fi
+[ ${#missing[@]} -eq 0 ] && { echo "deps: all present"; exit 0; }
+
+sudo=
+[ "$(id -u)" = 0 ] || sudo=sudo
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,3 @@
+# SPDX-License-Identifier: GPL-2.0
+# libdacc: units, netlink client of the dacc family.
+LIB_SRCS += lib/units.c

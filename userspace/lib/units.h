@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Time and rate units as tc(8) writes them: "48ms", "300us", "1.5s",
+ * "100gbit", "10mbit", "125mbps" (bytes).
+ */
+#ifndef DACC_UNITS_H
+#define DACC_UNITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A time to microseconds; a bare number is microseconds, as in tc.
+ * Returns 0, or -1 when the word is not a time or does not fit.
+ */
+int dacc_parse_time_us(const char *word, uint64_t *us);
+/* A rate to bit/s; a bare number is bit/s.  Returns 0 or -1. */
+int dacc_parse_rate_bps(const char *word, uint64_t *bps);
+
+/* Shortest exact-enough form: "48ms", "2.5ms", "300us", "1.2s". */
+const char *dacc_format_time(char *buf, size_t len, uint64_t us);
+/* "100Gbit", "2.5Mbit", "999bit". */
+const char *dacc_format_rate(char *buf, size_t len, uint64_t bps);
+
+#endif
