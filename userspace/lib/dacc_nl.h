@@ -64,6 +64,8 @@ void dacc_nl_close(struct dacc_nl *nl);
 const char *dacc_nl_error(const struct dacc_nl *nl);
 /* The socket, for poll() in daemons. */
 int dacc_nl_fd(const struct dacc_nl *nl);
+/* The family's id, as resolved by dacc_nl_open(). */
+uint16_t dacc_nl_family_id(const struct dacc_nl *nl);
 
 /* Add a profile; excl: fail with -EEXIST if the prefix exists (NLM_F_EXCL),
  * else create or replace.
@@ -80,11 +82,18 @@ int dacc_profile_get(struct dacc_nl *nl, const struct dacc_prefix *addr,
  */
 int dacc_profile_dump(struct dacc_nl *nl,
 		      int (*cb)(const struct dacc_profile *p, void *arg), void *arg);
+/* True when the kernel flagged the last dump as interrupted by a change of
+ * the table (NLM_F_DUMP_INTR): it may have missed or repeated profiles.
+ */
+bool dacc_nl_dump_interrupted(const struct dacc_nl *nl);
 /* Flush all profiles, or only those of one source (source < 0: all). */
 int dacc_profile_flush(struct dacc_nl *nl, int source);
 int dacc_stats_get(struct dacc_nl *nl, struct dacc_stats *out);
 
-/* Join the events group; then dacc_nl_recv_event() blocks for one event. */
+/* Join the events group; then dacc_nl_recv_event() blocks for one event.
+ * Events that arrive while a request runs on the same handle are dropped:
+ * use a handle of its own for events.  -ENOBUFS: events were lost.
+ */
 int dacc_nl_subscribe(struct dacc_nl *nl);
 int dacc_nl_recv_event(struct dacc_nl *nl, struct dacc_event *ev);
 
