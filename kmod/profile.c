@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-namespace profile table: IPv4/IPv6 prefixes to what is known of
+ * the path (base RTT, jitter, bandwidth, loss), with longest-prefix match.
+ *
+ * Two indexes over the same entries.  An rhashtable keyed by (family,
+ * prefix length, masked address) serves the congestion ops: a lookup probes
+ * the prefix lengths in use, longest first, under RCU, with no lock and no
+ * allocation.  An rbtree ordered by the same key serves netlink: exact
+ * get/del, and dumps that resume after the last key sent, so a dump racing
+ * with changes never repeats an entry.  Writers hold the table's mutex.
+ *
+ * A profile's telemetry lives in a separately refcounted block, shared by
+ * the profile and every connection that attached to it, so a connection
+ * can keep counting after its profile was replaced or deleted.
+ */
+#include <linux/module.h>
+#include <linux/rhashtable.h>
+#include <linux/rbtree.h>
+#include <linux/ipv6.h>
+#include <net/ipv6.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "dacc.h"
+#include "profile.h"
+
+static unsigned int max_profiles __read_mostly = 65536;
+module_param(max_profiles, uint, 0644);
+MODULE_PARM_DESC(max_profiles, "Most profiles one network namespace may hold (default 65536)");
+
+static unsigned int dacc_net_id __read_mostly;
+
+static const struct rhashtable_params dacc_ht_params = {
+	.key_len		= sizeof(struct dacc_key),
+	.key_offset		= offsetof(struct dacc_profile, key),
+	.head_offset		= offsetof(struct dacc_profile, node),
+	.automatic_shrinking	= true,
+};
+
+struct dacc_table *dacc_table(const struct net *net)
+{
+	return net_generic(net, dacc_net_id);
+}
+
+unsigned int dacc_max_profiles(void)
+{
+	return READ_ONCE(max_profiles);
+}
+
+static unsigned int dacc_key_bits(u8 family)
+{
+	return family == AF_INET ? 32 : 128;
+}
+
+/* Clear the address bits past plen. */
+void dacc_key_mask(struct dacc_key *key)
+{
+	unsigned int i, plen = key->plen;
+
+	for (i = 0; i < ARRAY_SIZE(key->addr); i++) {
+		if (plen >= 32) {
+			plen -= 32;
+			continue;
+		}
+		key->addr[i] &= plen ? htonl(~0U << (32 - plen)) : 0;
+		plen = 0;
+	}
+}
+
+/* True when address bits past plen are set. */
+bool dacc_key_has_host_bits(const struct dacc_key *key)
+{
+	struct dacc_key masked = *key;
+
+	dacc_key_mask(&masked);
+	return memcmp(masked.addr, key->addr, sizeof(key->addr)) != 0;
+}
+
+static int dacc_key_cmp(const struct dacc_key *a, const struct dacc_key *b)
+{
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	if (a->plen != b->plen)
+		return a->plen < b->plen ? -1 : 1;
+	return memcmp(a->addr, b->addr, sizeof(a->addr));
+}
+
+static unsigned long *dacc_plens(struct dacc_table *t, u8 family)
+{
+	return family == AF_INET ? t->plens4 : t->plens6;
+}
+
+static u32 *dacc_plen_counts(struct dacc_table *t, u8 family)
+{
+	return family == AF_INET ? t->plen_count4 : t->plen_count6;
+}
+
+/* Longest-prefix match of a full-length key.  Caller holds rcu_read_lock. */
+static struct dacc_profile *dacc_lookup_rcu(struct dacc_table *t,
+					    const struct dacc_key *addr)
+{
+	const unsigned long *plens = dacc_plens(t, addr->family);
+	struct dacc_profile *p;
+	struct dacc_key key;
+	int plen;
+
+	for (plen = dacc_key_bits(addr->family); plen >= 0; plen--) {
+		if (!test_bit(plen, plens))
+			continue;
+		key = *addr;
+		key.plen = plen;
+		dacc_key_mask(&key);
+		p = rhashtable_lookup(&t->ht, &key, dacc_ht_params);
+		if (p)
+			return p;
+	}
+	return NULL;
+}
+
+struct dacc_profile *dacc_profile_match(struct dacc_table *t,
+					const struct dacc_key *addr)
+{
+	struct dacc_profile *p;
+
+	/* The mutex keeps the result alive; RCU is for the hash walk. */
+	lockdep_assert_held(&t->lock);
+	rcu_read_lock();
+	p = dacc_lookup_rcu(t, addr);
+	rcu_read_unlock();
+	return p;
+}
+
+struct dacc_profile *dacc_profile_find(struct dacc_table *t,
+				       const struct dacc_key *key)
+{
+	struct rb_node *n = t->root.rb_node;
+	struct dacc_profile *p;
+	int c;
+
+	lockdep_assert_held(&t->lock);
+	while (n) {
+		p = rb_entry(n, struct dacc_profile, rb);
+		c = dacc_key_cmp(key, &p->key);
+		if (!c)
+			return p;
+		n = c < 0 ? n->rb_left : n->rb_right;
+	}
+	return NULL;
+}
+
+/* The first profile whose key is greater than key (all when key is NULL). */
+struct dacc_profile *dacc_profile_next(struct dacc_table *t,
+				       const struct dacc_key *key)
+{
+	struct rb_node *n = t->root.rb_node;
+	struct dacc_profile *p, *best = NULL;
+
+	lockdep_assert_held(&t->lock);
+	if (!key) {
+		n = rb_first(&t->root);
+		return n ? rb_entry(n, struct dacc_profile, rb) : NULL;
+	}
+	while (n) {
+		p = rb_entry(n, struct dacc_profile, rb);
+		if (dacc_key_cmp(&p->key, key) > 0) {
+			best = p;
+			n = n->rb_left;
+		} else {
+			n = n->rb_right;
+		}
+	}
+	return best;
+}
+
+static void dacc_pstats_free(struct dacc_pstats *ps)
+{
+	kfree(ps);
+}
+
+void dacc_pstats_put(struct dacc_pstats *ps)
+{
+	if (ps && refcount_dec_and_test(&ps->refcnt))
+		dacc_pstats_free(ps);
+}
+
+void dacc_pstats_account(struct dacc_pstats *ps, u64 bytes_acked, u32 retrans)
+{
+	if (bytes_acked)
+		atomic64_add(bytes_acked, &ps->bytes_acked);
+	if (retrans)
+		atomic64_add(retrans, &ps->retrans);
+}
+
+void dacc_pstats_rtt(struct dacc_pstats *ps, u32 rtt_us)
+{
+	u32 old, srtt;
+
+	if (!rtt_us)
+		return;
+	old = atomic_read(&ps->min_rtt_us);
+	while (!old || rtt_us < old) {
+		u32 seen = atomic_cmpxchg(&ps->min_rtt_us, old, rtt_us);
+
+		if (seen == old)
+			break;
+		old = seen;
+	}
+	/* EWMA with gain 1/8, as TCP's srtt; a lost race only drops a sample. */
+	srtt = atomic_read(&ps->srtt_us);
+	srtt = srtt ? srtt - (srtt >> 3) + (rtt_us >> 3) : rtt_us;
+	atomic_set(&ps->srtt_us, srtt);
+}
+
+struct dacc_pstats *dacc_profile_attach(const struct sock *sk, struct dacc_path *path)
+{
+	struct dacc_table *t = dacc_table(sock_net(sk));
+	struct dacc_pstats *ps = NULL;
+	struct dacc_profile *p;
+	struct dacc_key key = {};
+
+	if (sk->sk_family == AF_INET6 && !ipv6_addr_v4mapped(&sk->sk_v6_daddr)) {
+		key.family = AF_INET6;
+		key.plen = 128;
+		memcpy(key.addr, &sk->sk_v6_daddr, sizeof(key.addr));
+	} else {
+		key.family = AF_INET;
+		key.plen = 32;
+		key.addr[0] = sk->sk_daddr;
+	}
+
+	atomic64_inc(&t->lookups);
+	rcu_read_lock();
+	p = dacc_lookup_rcu(t, &key);
+	if (p) {
+		path->base_rtt_us = p->rtt_us;
+		path->rttvar_us = p->rttvar_us;
+		path->bw_bps = p->bw_bps;
+		path->loss_ppm = p->loss_ppm;
+		/* The profile holds a reference until an RCU grace period
+		 * after it left the table, so this one cannot be the first.
+		 */
+		ps = p->stats;
+		refcount_inc(&ps->refcnt);
+		atomic64_inc(&ps->flows);
+		atomic64_inc(&t->hits);
+	}
+	rcu_read_unlock();
+	return ps;
+}
+
+static void dacc_profile_free_rcu(struct rcu_head *head)
+{
+	struct dacc_profile *p = container_of(head, struct dacc_profile, rcu);
+
+	dacc_pstats_put(p->stats);
+	kfree(p);
+}
+
+static void dacc_plen_get(struct dacc_table *t, const struct dacc_key *key)
+{
+	if (!dacc_plen_counts(t, key->family)[key->plen]++)
+		set_bit(key->plen, dacc_plens(t, key->family));
+}
+
+static void dacc_plen_put(struct dacc_table *t, const struct dacc_key *key)
+{
+	if (!--dacc_plen_counts(t, key->family)[key->plen])
+		clear_bit(key->plen, dacc_plens(t, key->family));
+}
+
+/*
+ * Insert a new profile or replace the one with the same key.  *tmpl holds
+ * the key (masked) and the path values.  Returns the profile now in the
+ * table, or an ERR_PTR: -EEXIST (excl), -ENOSPC (full), -ENOMEM.
+ */
+struct dacc_profile *dacc_profile_set(struct dacc_table *t,
+				      const struct dacc_profile *tmpl, bool excl)
+{
+	struct dacc_profile *old, *p;
+	struct rb_node **link, *parent = NULL;
+	int err;
+
+	lockdep_assert_held(&t->lock);
+	old = dacc_profile_find(t, &tmpl->key);
+	if (old && excl)
+		return ERR_PTR(-EEXIST);
+	if (!old && t->count >= dacc_max_profiles())
+		return ERR_PTR(-ENOSPC);
+
+	p = kmemdup(tmpl, sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	p->updated = jiffies;
+
+	if (old) {
+		/* Same telemetry block: the counters go on across a replace. */
+		p->stats = old->stats;
+		refcount_inc(&p->stats->refcnt);
+		err = rhashtable_replace_fast(&t->ht, &old->node, &p->node, dacc_ht_params);
+		if (err) {
+			dacc_pstats_put(p->stats);
+			kfree(p);
+			return ERR_PTR(err);
+		}
+		rb_replace_node(&old->rb, &p->rb, &t->root);
+		call_rcu(&old->rcu, dacc_profile_free_rcu);
+		goto out;
+	}
+
+	p->stats = kzalloc(sizeof(*p->stats), GFP_KERNEL);
+	if (!p->stats) {
+		kfree(p);
+		return ERR_PTR(-ENOMEM);
+	}
+	refcount_set(&p->stats->refcnt, 1);
+	err = rhashtable_insert_fast(&t->ht, &p->node, dacc_ht_params);
+	if (err) {
+		dacc_pstats_put(p->stats);
+		kfree(p);
+		return ERR_PTR(err);
+	}
+	link = &t->root.rb_node;
+	while (*link) {
+		parent = *link;
+		if (dacc_key_cmp(&p->key, &rb_entry(parent, struct dacc_profile, rb)->key) < 0)
+			link = &parent->rb_left;
+		else
+			link = &parent->rb_right;
+	}
+	rb_link_node(&p->rb, parent, link);
+	rb_insert_color(&p->rb, &t->root);
+	dacc_plen_get(t, &p->key);
+	t->count++;
+out:
+	t->generation++;
+	atomic64_inc(&t->adds);
+	return p;
+}
+
+/* Unlink a profile; it is freed after a grace period. */
+void dacc_profile_remove(struct dacc_table *t, struct dacc_profile *p)
+{
+	lockdep_assert_held(&t->lock);
+	rhashtable_remove_fast(&t->ht, &p->node, dacc_ht_params);
+	rb_erase(&p->rb, &t->root);
+	dacc_plen_put(t, &p->key);
+	t->count--;
+	t->generation++;
+	atomic64_inc(&t->dels);
+	call_rcu(&p->rcu, dacc_profile_free_rcu);
+}
+
+/* Remove every profile, or those of one source (source < 0: all). */
+unsigned int dacc_profile_flush(struct dacc_table *t, int source)
+{
+	struct dacc_profile *p, *next;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&t->lock);
+	if (source >= 0) {
+		for (p = dacc_profile_next(t, NULL); p; p = next) {
+			next = dacc_profile_next(t, &p->key);
+			if (p->source == source) {
+				dacc_profile_remove(t, p);
+				n++;
+			}
+		}
+		return n;
+	}
+	rbtree_postorder_for_each_entry_safe(p, next, &t->root, rb) {
+		rhashtable_remove_fast(&t->ht, &p->node, dacc_ht_params);
+		call_rcu(&p->rcu, dacc_profile_free_rcu);
+		n++;
+	}
+	t->root = RB_ROOT;
+	memset(t->plen_count4, 0, sizeof(t->plen_count4));
+	memset(t->plen_count6, 0, sizeof(t->plen_count6));
+	bitmap_zero(t->plens4, DACC_PLENS4);
+	bitmap_zero(t->plens6, DACC_PLENS6);
+	t->count = 0;
+	t->generation++;
+	atomic64_add(n, &t->dels);
+	return n;
+}
+
+static int __net_init dacc_net_init(struct net *net)
+{
+	struct dacc_table *t = dacc_table(net);
+
+	mutex_init(&t->lock);
+	t->root = RB_ROOT;
+	return rhashtable_init(&t->ht, &dacc_ht_params);
+}
+
+static void __net_exit dacc_net_exit(struct net *net)
+{
+	struct dacc_table *t = dacc_table(net);
+
+	mutex_lock(&t->lock);
+	dacc_profile_flush(t, -1);
+	mutex_unlock(&t->lock);
+	/* No socket of a dying namespace can look up any more. */
+	rhashtable_destroy(&t->ht);
+}
+
+static struct pernet_operations dacc_net_ops = {
+	.init	= dacc_net_init,
+	.exit	= dacc_net_exit,
+	.id	= &dacc_net_id,
+	.size	= sizeof(struct dacc_table),
+};
+
+int dacc_profile_init(void)
+{
+	return register_pernet_subsys(&dacc_net_ops);
+}
+
+void dacc_profile_exit(void)
+{
+	unregister_pernet_subsys(&dacc_net_ops);
+	/* Wait for the profiles' RCU callbacks before the code goes away. */
+	rcu_barrier();
+}
