@@ -63,6 +63,7 @@ make -s linux-source
 built=0
 step build build && built=1
 step checkpatch scripts/checkpatch.sh build/linux-source/scripts/checkpatch.pl
+step "uapi contract" scripts/check-uapi.py
 step "unit tests" make -s -C userspace run-tests
 if [ $built = 1 ]; then
 	step "VM selftests" selftests/vm/run.sh selftests/vm/guest-selftests.sh

@@ -9,7 +9,7 @@ pkgs=(
 	linux-image-cloud-amd64 linux-headers-cloud-amd64 linux-source
 	qemu-system-x86 busybox-static iproute2 iperf3 ethtool util-linux coreutils
 	libmnl-dev libjson-c-dev libcmocka-dev libconfig-dev
-	python3 python3-pyroute2 gnuplot-nox
+	python3 python3-pyroute2 python3-yaml gnuplot-nox
 )
 
 missing=()
