@@ -392,7 +392,7 @@ int dacc_msg_parse_ack(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
 		name = req_attr_at(req, mnl_attr_get_u32(tb_offs), &in_nest);
 		if (name && !has_word(msg, name))
 			snprintf(msg + n, len - n, "%sattribute \"%s\"%s",
-				 n ? " (" : "", name, n ? ")" : "");
+				 n ? " (" : "invalid ", name, n ? ")" : "");
 	} else if (tb_miss) {
 		unsigned int type = mnl_attr_get_u32(tb_miss);
 

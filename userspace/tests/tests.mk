@@ -2,3 +2,9 @@
 # cmocka unit tests, run by `make run-tests` with ASan + UBSan.
 TESTS += tests/test_units
 tests/test_units_SRCS := tests/test_units.c
+TESTS += tests/test_prefix
+tests/test_prefix_SRCS := tests/test_prefix.c
+TESTS += tests/test_cli
+tests/test_cli_SRCS := tests/test_cli.c $(DACC_CLI_SRCS)
+TESTS += tests/test_cli_msg
+tests/test_cli_msg_SRCS := tests/test_cli_msg.c $(DACC_CLI_SRCS)
