@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * daccd: the daemon's shared state (destinations, counters) and the entry
+ * points of its parts: probes, passive learning, kernel push, state, metrics.
+ */
+#ifndef DACCD_H
+#define DACCD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#include "config.h"
+#include "estimator.h"
+#include "dacc_nl.h"
+
+/* A destination being learned: its config, estimator and push state. */
+struct dest {
+	struct dacc_prefix prefix;
+	char name[DACC_PREFIX_STRLEN];
+	const struct dcfg_dest *cfg;
+	struct est est;
+	/* what the kernel was last given */
+	bool pushed;
+	uint32_t pushed_rtt_us, pushed_rttvar_us;
+	uint64_t pushed_at_ms;
+	bool static_seen;	/* the kernel holds a static profile for it */
+	bool stale;
+	/* probing */
+	uint64_t next_probe_ms;
+	unsigned int next_target;
+	bool use_icmp;		/* auto: STAMP gets no answer, ICMP does */
+	unsigned int stamp_misses;
+	unsigned int icmp_probes;
+	/* counters */
+	uint64_t probes_sent, probes_lost, replies, passive_samples;
+	uint64_t pushes;
+};
+
+/* Why a received packet was dropped (metrics label). */
+enum drop_reason {
+	DROP_SHORT,		/* truncated: fewer bytes than the format */
+	DROP_MALFORMED,		/* a field that cannot be (zero timestamp ...) */
+	DROP_UNMATCHED,		/* no outstanding probe with that seq/timestamp/peer */
+	DROP_LATE,		/* matched a probe already counted lost */
+	DROP_BAD_TIME,		/* timestamps inconsistent (negative turnaround ...) */
+	DROP_RATELIMIT,		/* reflector over its packets-per-second limit */
+	DROP_LOOP,		/* from a STAMP port: reflecting could loop */
+	__DROP_MAX,
+};
+
+struct counters {
+	uint64_t stamp_sent, icmp_sent, probes_lost, replies;
+	uint64_t probes_ratelimited;
+	uint64_t send_errors;
+	uint64_t sender_drops[__DROP_MAX];
+	uint64_t refl_rx, refl_tx, refl_drops[__DROP_MAX];
+	uint64_t no_kernel_ts;
+	uint64_t passive_dumps, passive_samples, passive_errors;
+	uint64_t pushes, push_errors, push_skipped_static, kernel_resyncs;
+	uint64_t state_saves, state_save_errors;
+	uint64_t config_reloads, config_reload_errors;
+	uint64_t path_changes;
+};
+
+struct daccd {
+	struct dcfg *cfg;
+	const char *cfg_path;
+	struct dest *dests;
+	unsigned int ndests;
+	struct counters c;
+	bool kernel_up;
+	bool state_dirty;
+	uint64_t pushes_saved;	/* D.c.pushes at the last save trigger */
+	uint64_t start_ms;
+};
+
+extern struct daccd D;
+
+/* Milliseconds of a monotonic clock that never starts near zero. */
+uint64_t now_ms(void);
+/* Wall clock in milliseconds since the Unix epoch. */
+uint64_t wall_ms(void);
+
+/* log.c */
+enum { LOG_ERR_, LOG_WARN_, LOG_INFO_, LOG_DEBUG_ };
+extern int log_level;
+void dlog(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define log_err(...)	dlog(LOG_ERR_, __VA_ARGS__)
+#define log_warn(...)	dlog(LOG_WARN_, __VA_ARGS__)
+#define log_info(...)	dlog(LOG_INFO_, __VA_ARGS__)
+#define log_debug(...)	dlog(LOG_DEBUG_, __VA_ARGS__)
+
+/* A new RTT sample for destination d (from a probe or a TCP socket). */
+void dest_sample(struct dest *d, uint32_t rtt_us, const char *source);
+/* The destination whose prefix holds addr (longest match), or NULL. */
+struct dest *dest_lookup(int family, const void *addr);
+
+/* state.c: save atomically (tmp, fsync, rename, fsync dir); load at start. */
+int state_save(const char *dir);
+int state_load(const char *dir);
+int atomic_write(const char *dir, const char *name, const char *text);
+
+/* kernel.c */
+void kernel_poll(void);			/* open/reopen, reconcile, push */
+void kernel_push_all(void);
+void kernel_push_dest(struct dest *d);
+void kernel_close(void);
+void kernel_forget(const struct dest *d);	/* delete our learned profile */
+
+struct pollfd;
+/* metrics.c */
+int metrics_open(const char *listen);
+void metrics_close(void);
+int metrics_pollfds(struct pollfd *p, int max);
+void metrics_input(const struct pollfd *p, int n);
+int metrics_write_file(const char *path);
+size_t metrics_render(char *buf, size_t len);
+
+/* passive.c */
+int passive_dump(void);
+
+
+/* probe.c: STAMP sender and reflector, ICMP echo. */
+struct pollfd;
+int probe_open(const struct dcfg *c);
+void probe_close(void);
+/* Re-open the sockets whose settings changed between old and new. */
+int probe_reconfigure(const struct dcfg *old, const struct dcfg *c);
+/* Forget outstanding probes (the destinations changed). */
+void probe_forget(void);
+int probe_pollfds(struct pollfd *p, int max);
+void probe_input(const struct pollfd *p, int n);
+/* Send what is due and time out what is late; returns the next deadline. */
+uint64_t probe_tick(uint64_t now);
+#endif
