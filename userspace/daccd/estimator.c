@@ -4,10 +4,11 @@
  * delayed samples (queueing, a slow reflector) are above it by nature.
  *
  * Path change: when the recent change_samples samples spanning change_ms are
- * all (bar a quarter of them) outside a band around the base, the path has
- * moved; the window restarts from those samples, so the base follows in
- * seconds instead of waiting for the old samples to age out.  A single
- * outlier never fills the recent set, so it cannot trigger a change.
+ * all (bar a quarter of them) outside a band around the base, on the same
+ * side, the path has moved; the window restarts from those of them on the
+ * new path, so the base follows in seconds instead of waiting for the old
+ * samples to age out.  A single outlier never fills three quarters of the
+ * recent set, so it cannot trigger a change.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -101,8 +102,8 @@ static uint32_t est_band_us(const struct est *e, const struct est_params *p)
 	return band > UINT32_MAX ? UINT32_MAX : (uint32_t)band;
 }
 
-/* Do the last change_samples samples say the path moved? */
-static bool est_path_changed(const struct est *e, const struct est_params *p)
+/* Do the last change_samples samples say the path moved?  +1 up, -1 down. */
+static int est_path_changed(const struct est *e, const struct est_params *p)
 {
 	uint32_t v[EST_MAX_SAMPLES];
 	unsigned int k = p->change_samples;
@@ -111,19 +112,42 @@ static bool est_path_changed(const struct est *e, const struct est_params *p)
 
 	/* Only against an established base, with older samples to compare. */
 	if (k < 2 || e->n < k + p->min_samples)
-		return false;
+		return 0;
 	if (est_sample_at(e, e->n - 1)->t_ms - est_sample_at(e, e->n - k)->t_ms < p->change_ms)
-		return false;
+		return 0;
 	recent_sorted(e, k, v);
 	lo = v[k / 4];			/* all but a quarter are above this */
 	hi = v[k - 1 - k / 4];		/* all but a quarter are below this */
-	return lo > e->base_us + band || (uint64_t)hi + band < e->base_us;
+	if (lo > e->base_us + band)
+		return 1;
+	if ((uint64_t)hi + band < e->base_us)
+		return -1;
+	return 0;
+}
+
+/* Restart the window from the recent samples that are on the new path. */
+static void est_restart(struct est *e, const struct est_params *p, int dir)
+{
+	struct est_sample keep[EST_MAX_SAMPLES];
+	uint64_t band = est_band_us(e, p);
+	unsigned int k = p->change_samples, i, n = 0;
+
+	for (i = e->n - k; i < e->n; i++) {
+		const struct est_sample *s = est_sample_at(e, i);
+
+		if (dir > 0 ? s->rtt_us > e->base_us + band : s->rtt_us + band < e->base_us)
+			keep[n++] = *s;
+	}
+	e->head = 0;
+	e->n = 0;
+	for (i = 0; i < n; i++)
+		e->s[e->n++] = keep[i];
 }
 
 int est_add(struct est *e, const struct est_params *p, uint64_t now_ms, uint32_t rtt_us)
 {
 	struct est_sample *s;
-	int flags = 0;
+	int flags = 0, dir;
 
 	if (!rtt_us)
 		return 0;
@@ -138,8 +162,9 @@ int est_add(struct est *e, const struct est_params *p, uint64_t now_ms, uint32_t
 	e->last_ms = now_ms;
 
 	/* The change test runs against the base before this sample. */
-	if (est_path_changed(e, p)) {
-		est_drop_oldest(e, e->n - p->change_samples);
+	dir = est_path_changed(e, p);
+	if (dir) {
+		est_restart(e, p, dir);
 		e->changes++;
 		flags |= EST_F_CHANGE;
 	}
