@@ -1,24 +1,264 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The dacc congestion ops.  For now the window follows Reno; the
- * distance-aware model replaces it.
+ * dacc: distance-aware TCP congestion control.  The ops glue the integer
+ * model of dacc_model.h (shared with the userspace unit tests) to the socket.
+ *
+ * What dacc knows that others do not: the destination's profile, set by the
+ * operator or learned by daccd, gives the propagation RTT of the path and
+ * optionally its bottleneck bandwidth.  A loss-based algorithm (cubic) only
+ * learns the path by filling its buffer; a delay-based one (Vegas, FAST)
+ * must guess the propagation delay from its own minimum RTT, and a flow that
+ * starts into a standing queue takes the queue for distance and keeps it.
+ *
+ * The model, per round trip (a "round": the time for the data sent at its
+ * start to be acknowledged):
+ *
+ *   queueing delay  q = min RTT of the round - base RTT
+ *   base RTT        the profile's, or our own windowed minimum if lower, or
+ *                   ours alone when the profile is absent or clearly wrong
+ *                   (own minimum above profile + 1/8 + 1 ms)
+ *   CRUISE          w <- min(2w, (w + w * base / rtt + alpha) / 2)
+ *
+ * CRUISE is FAST TCP's rule: it settles where the flow keeps alpha packets
+ * of backlog in the bottleneck queue.  Every flow keeps the same backlog, so
+ * the queue is small (N x alpha) and the rates equal whatever the RTTs: the
+ * update runs once per round, so a 100 ms flow moves as far per round as a
+ * 2 ms one does (growth normalised by RTT, not per ACK).  alpha is
+ * qtarget_us (1 ms) of queue at the profile's bandwidth hint, or
+ * alpha_pkts (8) without one.
+ *
+ * Start.  With a bandwidth hint the flow starts at one BDP (hint x base RTT)
+ * plus alpha, paced at the hint: full rate from the first round.  Without
+ * one it doubles its window per round, paced at twice the window's rate
+ * (START); because the base is known, the first RTT sample that shows
+ * max(2 ms, base/8) of queue ends START, and the window drops to the
+ * delivery rate seen times the base: the overshoot is bounded by one round.
+ *
+ * Loss.  A loss is congestion only if the round's queueing delay also says
+ * the buffer is filling (q above max(4 ms, base/16)), or if the smoothed loss
+ * fraction exceeds max(5%, 4 x the profile's loss baseline); then w shrinks
+ * to 0.7 w, at most once a round.  Isolated random loss is retransmitted
+ * and otherwise ignored.  A retransmission timeout halves the window.
+ *
+ * Competition.  Against a loss-based flow the queue stays high however far
+ * dacc yields.  After 8 rounds with q above the congestion threshold dacc
+ * restores the window it had before and runs Reno-like (COMPETE: one packet
+ * more per round, 0.7 w on loss) until the queue drains to half the
+ * threshold, then returns to CRUISE.
+ *
+ * Idle.  The kernel does not restart the window after idle for an algorithm
+ * with cong_control; on CA_EVENT_TX_START dacc keeps its window and paces the
+ * first round at the rate the flow delivered before (or the hint, if lower),
+ * so iteration-based traffic resumes at speed without touching
+ * tcp_slow_start_after_idle.
+ *
+ * Pacing: 1.25 x w / rtt (2 x in START), always on (SK_PACING_NEEDED, the
+ * kernel's own pacer unless fq paces).  ss -ti shows the state in the BBR
+ * block: bw (delivery-rate estimate), mrtt (the base RTT in use: the
+ * profile's when it is trusted), pacing_gain, cwnd_gain (alpha, packets).
  */
 #include <linux/module.h>
+#include <linux/inet_diag.h>
 #include <net/tcp.h>
 
 #include "dacc.h"
+#include "dacc_model.h"
+
+static unsigned int alpha_pkts __read_mostly = 8;
+module_param(alpha_pkts, uint, 0644);
+MODULE_PARM_DESC(alpha_pkts, "backlog per flow in the bottleneck queue without a bandwidth hint (packets)");
+
+static unsigned int qtarget_us __read_mostly = 1000;
+module_param(qtarget_us, uint, 0644);
+MODULE_PARM_DESC(qtarget_us, "backlog per flow with a bandwidth hint, as queueing time at the hint (us)");
+
+struct dacc {
+	struct dacc_model m;
+	struct dacc_pstats *ps;		/* the profile's counters, NULL: none */
+	u32 acct_bytes;			/* tp->bytes_acked at the last report, low 32 bits */
+	u32 acct_retrans;		/* tp->total_retrans at the last report */
+};
+
+static u32 dacc_now_us(const struct tcp_sock *tp)
+{
+	return (u32)tp->tcp_mstamp;
+}
+
+static void dacc_set_pacing_rate(struct sock *sk, const struct dacc *ca)
+{
+	u64 rate = ca->m.pacing_bytes_ps;
+
+	if (!rate)
+		return;
+	sk->sk_pacing_rate = min_t(u64, rate, READ_ONCE(sk->sk_max_pacing_rate));
+}
+
+static void dacc_apply(struct sock *sk, const struct dacc *ca)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	tcp_snd_cwnd_set(tp, min(dacc_model_cwnd(&ca->m), tp->snd_cwnd_clamp));
+	dacc_set_pacing_rate(sk, ca);
+}
+
+/* Per-profile counters, about once a round: keeps atomics off the ACK path. */
+static void dacc_report(struct sock *sk, struct dacc *ca)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	if (!ca->ps)
+		return;
+	dacc_pstats_account(ca->ps, (u32)tp->bytes_acked - ca->acct_bytes,
+			    tp->total_retrans - ca->acct_retrans);
+	ca->acct_bytes = (u32)tp->bytes_acked;
+	ca->acct_retrans = tp->total_retrans;
+	if (tp->srtt_us)
+		dacc_pstats_rtt(ca->ps, tp->srtt_us >> 3);
+}
+
+static void dacc_init(struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct dacc *ca = inet_csk_ca(sk);
+	struct dacc_path path = { 0 };
+	struct dacc_model_cfg cfg = {
+		.srtt_us = tp->srtt_us >> 3,
+		.mss = tp->mss_cache,
+		.alpha_pkts = READ_ONCE(alpha_pkts),
+		.qtarget_us = READ_ONCE(qtarget_us),
+	};
+
+	ca->ps = dacc_profile_attach(sk, &path);
+	if (ca->ps) {
+		cfg.prof_rtt_us = path.base_rtt_us;
+		cfg.hint_bytes_ps = path.bw_bps >> 3;
+		cfg.loss_ppm = path.loss_ppm;
+	}
+	ca->acct_bytes = (u32)tp->bytes_acked;
+	ca->acct_retrans = tp->total_retrans;
+	dacc_model_init(&ca->m, &cfg, dacc_now_us(tp), tp->delivered);
+	/* A flow that starts established (after the handshake) gets its
+	 * window now; one that starts before only its pacing.
+	 */
+	if (tp->srtt_us)
+		tcp_snd_cwnd_set(tp, min(dacc_model_cwnd(&ca->m), tp->snd_cwnd_clamp));
+	dacc_set_pacing_rate(sk, ca);
+	cmpxchg(&sk->sk_pacing_status, SK_PACING_NONE, SK_PACING_NEEDED);
+}
+
+static void dacc_release(struct sock *sk)
+{
+	struct dacc *ca = inet_csk_ca(sk);
+
+	if (!ca->ps)
+		return;
+	dacc_report(sk, ca);
+	dacc_pstats_put(ca->ps);
+	ca->ps = NULL;
+}
+
+static void dacc_pkts_acked(struct sock *sk, const struct ack_sample *sample)
+{
+	struct dacc *ca = inet_csk_ca(sk);
+
+	if (sample->rtt_us > 0)
+		dacc_model_rtt_sample(&ca->m, sample->rtt_us, dacc_now_us(tcp_sk(sk)));
+}
+
+static void dacc_cong_control(struct sock *sk, const struct rate_sample *rs)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct dacc *ca = inet_csk_ca(sk);
+	struct dacc_ack a = {
+		.now_us = dacc_now_us(tp),
+		.delivered = tp->delivered,
+		.prior_delivered = rs->prior_delivered,
+		.losses = rs->losses > 0 ? rs->losses : 0,
+		.inflight = tcp_packets_in_flight(tp),
+		.mss = tp->mss_cache,
+		.srtt_us = tp->srtt_us >> 3,
+		.cwnd_limited = tcp_is_cwnd_limited(sk),
+	};
+
+	if (rs->delivered < 0 || rs->interval_us <= 0) {
+		/* No valid sample (e.g. a pure loss marking): losses only. */
+		a.prior_delivered = ca->m.round_end_delivered - 1;
+	}
+	if (dacc_model_on_ack(&ca->m, &a))
+		dacc_report(sk, ca);
+	dacc_apply(sk, ca);
+}
+
+static u32 dacc_ssthresh(struct sock *sk)
+{
+	struct dacc *ca = inet_csk_ca(sk);
+
+	return max(dacc_model_on_loss(&ca->m), 2U);
+}
+
+static u32 dacc_undo_cwnd(struct sock *sk)
+{
+	struct dacc *ca = inet_csk_ca(sk);
+
+	return dacc_model_undo(&ca->m);
+}
+
+static void dacc_set_state(struct sock *sk, u8 new_state)
+{
+	struct dacc *ca = inet_csk_ca(sk);
+
+	if (new_state == TCP_CA_Loss)
+		dacc_model_on_rto(&ca->m, tcp_sk(sk)->mss_cache);
+}
+
+static void dacc_cwnd_event(struct sock *sk, enum tcp_ca_event event)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct dacc *ca = inet_csk_ca(sk);
+
+	if (event != CA_EVENT_TX_START || !tp->app_limited)
+		return;
+	dacc_model_idle_restart(&ca->m, dacc_now_us(tp), tp->delivered);
+	dacc_set_pacing_rate(sk, ca);
+}
+
+static size_t dacc_get_info(struct sock *sk, u32 ext, int *attr, union tcp_cc_info *info)
+{
+	const struct dacc *ca = inet_csk_ca(sk);
+	u64 bw = ca->m.bw_bytes_ps;
+
+	if (!(ext & (1 << (INET_DIAG_BBRINFO - 1))) &&
+	    !(ext & (1 << (INET_DIAG_VEGASINFO - 1))))
+		return 0;
+	memset(&info->bbr, 0, sizeof(info->bbr));
+	info->bbr.bbr_bw_lo = (u32)bw;
+	info->bbr.bbr_bw_hi = (u32)(bw >> 32);
+	info->bbr.bbr_min_rtt = ca->m.base_rtt_us;
+	info->bbr.bbr_pacing_gain = dacc_model_gain(&ca->m);
+	info->bbr.bbr_cwnd_gain = ca->m.alpha_w;	/* W units: << 8, as gains */
+	*attr = INET_DIAG_BBRINFO;
+	return sizeof(info->bbr);
+}
 
 static struct tcp_congestion_ops dacc_cong_ops __read_mostly = {
 	.flags		= TCP_CONG_NON_RESTRICTED,
 	.name		= "dacc",
 	.owner		= THIS_MODULE,
-	.ssthresh	= tcp_reno_ssthresh,
-	.cong_avoid	= tcp_reno_cong_avoid,
-	.undo_cwnd	= tcp_reno_undo_cwnd,
+	.init		= dacc_init,
+	.release	= dacc_release,
+	.ssthresh	= dacc_ssthresh,
+	.undo_cwnd	= dacc_undo_cwnd,
+	.cong_control	= dacc_cong_control,
+	.set_state	= dacc_set_state,
+	.cwnd_event	= dacc_cwnd_event,
+	.pkts_acked	= dacc_pkts_acked,
+	.get_info	= dacc_get_info,
 };
 
 int dacc_cong_register(void)
 {
+	BUILD_BUG_ON(sizeof(struct dacc) > ICSK_CA_PRIV_SIZE);
+	BUILD_BUG_ON(DACC_W_SHIFT != DACC_GAIN_SHIFT);
 	return tcp_register_congestion_control(&dacc_cong_ops);
 }
 

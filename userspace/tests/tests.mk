@@ -14,3 +14,5 @@ TESTS += tests/test_estimator
 tests/test_estimator_SRCS := tests/test_estimator.c daccd/estimator.c
 TESTS += tests/test_daccd_config
 tests/test_daccd_config_SRCS := tests/test_daccd_config.c daccd/config.c
+TESTS += tests/test_model
+tests/test_model_SRCS := tests/test_model.c

@@ -1,0 +1,550 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The dacc congestion model: integer update rules shared by the kernel's
+ * congestion ops (kmod/cong.c) and the userspace unit tests, which drive it
+ * through ACK sequences.  No kernel-only includes; see cong.c for the model.
+ *
+ * Fixed point, named once:
+ *   window  w         packets << DACC_W_SHIFT (1/256 packet)
+ *   gains             << DACC_GAIN_SHIFT, DACC_UNIT is 1.0
+ *   rates             bytes per second (u64)
+ *   times             microseconds (u32; differences survive the wrap)
+ * Divisions: one u64 by u32 (div_u64) per round of the model, never per ACK;
+ * the per-ACK path only compares, adds and shifts.
+ */
+#ifndef _DACC_MODEL_H
+#define _DACC_MODEL_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/math64.h>
+#else
+#include <stdbool.h>
+#include <linux/types.h>
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __s32 s32;
+typedef __u64 u64;
+static inline u64 div_u64(u64 dividend, u32 divisor)
+{
+	return dividend / divisor;
+}
+#endif
+
+#define DACC_W_SHIFT		8
+#define DACC_W_ONE		256U		/* 1 << DACC_W_SHIFT */
+#define DACC_GAIN_SHIFT		8
+#define DACC_UNIT		256U		/* 1 << DACC_GAIN_SHIFT */
+
+#define DACC_USEC_PER_SEC	1000000U
+#define DACC_MIN_CWND		4U		/* packets */
+#define DACC_MAX_W		0x40000000U	/* 4M packets, in W units */
+#define DACC_INIT_CWND		10U		/* packets, when nothing is known */
+
+/* Pacing gains: START doubles per round, the other modes pace a quarter
+ * above the window's rate so the window, not the pacer, is the limit.
+ */
+#define DACC_START_GAIN		(2 * DACC_UNIT)
+#define DACC_CRUISE_GAIN	(DACC_UNIT * 5 / 4)
+/* Multiplicative decrease on a loss that the delay confirms: 0.7, cubic's. */
+#define DACC_BETA		(DACC_UNIT * 7 / 10)
+/* START ends when consecutive RTT samples show this much queue (or base/8
+ * if more) over the base.
+ */
+#define DACC_START_EXIT_MIN_US	2000U
+#define DACC_START_EXIT_SAMPLES	4U
+/* Queue over the base that counts as "the buffer is filling": losses seen
+ * with less are random, and this much for DACC_COMP_ROUNDS rounds while the
+ * window yields, with the buffer overflowing, means a competitor that does
+ * not back off.
+ */
+#define DACC_CONG_Q_MIN_US	4000U
+#define DACC_COMP_ROUNDS	8U
+/* ... and for at least this long: a long-RTT dacc flow draining its start
+ * is not a competitor.  After DACC_COMP_HOLD_US in COMPETE, dacc yields
+ * again to see whether the queue drains (two dacc flows never lock in).
+ */
+#define DACC_COMP_MIN_US	1000000U
+#define DACC_COMP_HOLD_US	5000000U
+/* Losses above max(this, 4 x the profile's baseline) are congestion too. */
+#define DACC_LOSS_LIMIT_PPM	50000U
+/* The profile's base RTT is trusted while the flow's own minimum stays
+ * within base + base/8 + this; above, the profile is taken as wrong.
+ */
+#define DACC_TRUST_SLACK_US	1000U
+/* Own minimum RTT window; at expiry one round runs 2 alpha smaller. */
+#define DACC_MIN_RTT_WIN_US	(10U * DACC_USEC_PER_SEC)
+
+enum dacc_mode {
+	DACC_START = 0,		/* paced exponential start, no bandwidth hint */
+	DACC_CRUISE = 1,	/* FAST-style backlog of alpha packets */
+	DACC_COMPETE = 2,	/* a loss-based competitor holds the queue */
+};
+
+/* What the flow knows at init: the profile (zeros without one). */
+struct dacc_model_cfg {
+	u32 prof_rtt_us;	/* profile base RTT, 0: none */
+	u64 hint_bytes_ps;		/* bottleneck bandwidth hint, bytes/s, 0: none */
+	u32 loss_ppm;		/* random-loss baseline of the path */
+	u32 srtt_us;		/* RTT of the handshake, 0: unknown */
+	u32 mss;		/* bytes */
+	u32 alpha_pkts;		/* backlog target without a hint */
+	u32 qtarget_us;		/* backlog target with a hint, as queue time */
+};
+
+/* One ACK, as the congestion ops see it. */
+struct dacc_ack {
+	u32 now_us;
+	u32 delivered;		/* packets delivered so far (tp->delivered) */
+	u32 prior_delivered;	/* delivered when the ACKed packet was sent */
+	u32 losses;		/* packets newly marked lost */
+	u32 inflight;		/* packets in flight after this ACK */
+	u32 mss;
+	u32 srtt_us;		/* smoothed RTT (1/8 per sample), 0: none */
+	bool cwnd_limited;	/* the window, not the application, limited us */
+};
+
+struct dacc_model {
+	u64 bw_bytes_ps;		/* own delivery-rate estimate (decaying max) */
+	u64 pacing_bytes_ps;		/* what the pacer should do */
+	u32 hint_kbytes_ps;		/* profile bandwidth hint, 1024 bytes/s, 0: none */
+	u32 prof_rtt_us;	/* profile base RTT, 0: none */
+	u32 min_rtt_us;		/* own windowed minimum, ~0U: no sample yet */
+	u32 min_rtt_stamp_us;	/* when min_rtt_us was last lowered or renewed */
+	u32 base_rtt_us;	/* the base in use: the profile's or our own */
+	u32 w;			/* window, W units */
+	u32 prior_w;		/* window before the queue rose (COMPETE) */
+	u32 undo_w;		/* window before the last loss episode (undo) */
+	u32 comp_since_us;	/* queue high since (CRUISE), COMPETE since */
+	u32 loss_ewma_ppm;	/* smoothed per-round loss fraction */
+	u32 round_start_us;
+	u32 round_start_delivered;
+	u32 round_end_delivered;	/* a round ends once this is delivered */
+	u32 round_min_rtt_us;	/* lowest RTT sample of the round, ~0U: none */
+	u32 round_losses;
+	u16 alpha_w;		/* backlog target, W units (at most 64 packets) */
+	u16 loss_limit;		/* loss fraction that is congestion, ppm / 16 */
+	u8 mode;		/* enum dacc_mode */
+	u8 comp_rounds;		/* consecutive rounds with a high queue */
+	u8 cwnd_limited:1,	/* some ACK of the round was window-limited */
+	   distrust:1,		/* the profile's base RTT was found wrong */
+	   probe_rtt:1,		/* this round drains 2 alpha to renew min RTT */
+	   comp_loss:1,		/* the buffer overflowed in this high-queue episode */
+	   low_q:1,		/* last round's queue was far below our backlog's */
+	   unused:3;
+	u8 start_high;		/* consecutive START samples showing a queue */
+};
+
+static inline u32 dacc_min_u32(u32 a, u32 b)
+{
+	return a < b ? a : b;
+}
+
+static inline u32 dacc_max_u32(u32 a, u32 b)
+{
+	return a > b ? a : b;
+}
+
+static inline u64 dacc_min_u64(u64 a, u64 b)
+{
+	return a < b ? a : b;
+}
+
+static inline u64 dacc_max_u64(u64 a, u64 b)
+{
+	return a > b ? a : b;
+}
+
+static inline u32 dacc_clamp_w(u64 w)
+{
+	if (w < (u64)DACC_MIN_CWND << DACC_W_SHIFT)
+		return DACC_MIN_CWND << DACC_W_SHIFT;
+	if (w > DACC_MAX_W)
+		return DACC_MAX_W;
+	return (u32)w;
+}
+
+/* Packets that fit rate_bytes_ps x rtt_us, in W units. */
+static inline u64 dacc_bdp_w(u64 rate_bytes_ps, u32 rtt_us, u32 mss)
+{
+	u64 bytes = div_u64(rate_bytes_ps * rtt_us, DACC_USEC_PER_SEC);
+
+	return div_u64(bytes << DACC_W_SHIFT, mss ? mss : 1);
+}
+
+/* The base RTT in use.  The lower of the profile's and our own minimum,
+ * within reason: an own minimum far above the profile's (more than 1/8 +
+ * 1 ms) says the profile is wrong, not that a queue never drained.
+ */
+static inline void dacc_model_update_base(struct dacc_model *m)
+{
+	u32 own = m->min_rtt_us, prof = m->prof_rtt_us;
+
+	if (!prof || m->distrust) {
+		m->base_rtt_us = own;
+		return;
+	}
+	if (own != ~0U && own > prof + (prof >> 3) + DACC_TRUST_SLACK_US) {
+		m->distrust = 1;
+		m->base_rtt_us = own;
+		return;
+	}
+	m->base_rtt_us = dacc_min_u32(prof, own);
+}
+
+/* Queueing delay of an RTT: what exceeds the base. */
+static inline u32 dacc_model_qdelay(const struct dacc_model *m, u32 rtt_us)
+{
+	if (m->base_rtt_us == ~0U || rtt_us <= m->base_rtt_us)
+		return 0;
+	return rtt_us - m->base_rtt_us;
+}
+
+/* Queueing delay our own backlog makes at our delivery rate (us); zero
+ * while the rate is unknown.
+ */
+static inline u32 dacc_model_alpha_delay(const struct dacc_model *m, u32 mss)
+{
+	u64 bytes = ((u64)m->alpha_w * mss) >> DACC_W_SHIFT;
+	u32 bw = (u32)dacc_min_u64(m->bw_bytes_ps, ~0U);
+
+	if (bw < 1000)
+		return 0;
+	return (u32)dacc_min_u64(div_u64(bytes * DACC_USEC_PER_SEC, bw), ~0U);
+}
+
+static inline u32 dacc_model_cong_q(const struct dacc_model *m)
+{
+	u32 b = m->base_rtt_us == ~0U ? 0 : m->base_rtt_us;
+
+	return dacc_max_u32(DACC_CONG_Q_MIN_US, b >> 4);
+}
+
+/* The RTT the pacer divides by: the round's lowest sample, else the base. */
+static inline u32 dacc_model_rtt(const struct dacc_model *m)
+{
+	if (m->round_min_rtt_us != ~0U)
+		return m->round_min_rtt_us;
+	if (m->base_rtt_us != ~0U)
+		return m->base_rtt_us;
+	return 0;
+}
+
+static inline void dacc_model_set_pacing(struct dacc_model *m, u32 mss, u32 gain)
+{
+	u32 rtt = dacc_model_rtt(m);
+	u64 bytes = ((u64)m->w * mss) >> DACC_W_SHIFT;
+
+	if (!rtt) {
+		m->pacing_bytes_ps = 0;	/* unknown: the kernel's default applies */
+		return;
+	}
+	m->pacing_bytes_ps = (div_u64(bytes * DACC_USEC_PER_SEC, rtt) * gain) >> DACC_GAIN_SHIFT;
+}
+
+static inline u32 dacc_model_gain(const struct dacc_model *m)
+{
+	return m->mode == DACC_START ? DACC_START_GAIN : DACC_CRUISE_GAIN;
+}
+
+/* The window the socket should use, packets. */
+static inline u32 dacc_model_cwnd(const struct dacc_model *m)
+{
+	u32 c = m->w >> DACC_W_SHIFT;
+
+	if (m->probe_rtt)
+		c = c > 2 * (m->alpha_w >> DACC_W_SHIFT) ? c - 2 * (m->alpha_w >> DACC_W_SHIFT) : 0;
+	return dacc_max_u32(c, DACC_MIN_CWND);
+}
+
+static inline void dacc_model_round_reset(struct dacc_model *m, u32 now_us, u32 delivered)
+{
+	m->round_start_us = now_us;
+	m->round_start_delivered = delivered;
+	m->round_end_delivered = delivered;
+	m->round_min_rtt_us = ~0U;
+	m->round_losses = 0;
+	m->cwnd_limited = 0;
+}
+
+static inline void dacc_model_init(struct dacc_model *m, const struct dacc_model_cfg *c,
+				   u32 now_us, u32 delivered)
+{
+	u32 mss = c->mss ? c->mss : 1;
+	u64 alpha;
+
+	*m = (struct dacc_model){ 0 };
+	m->prof_rtt_us = c->prof_rtt_us;
+	if (c->prof_rtt_us)
+		m->hint_kbytes_ps = (u32)dacc_min_u64(c->hint_bytes_ps >> 10, ~0U);
+	m->loss_limit = (u16)(dacc_min_u64(dacc_max_u64(DACC_LOSS_LIMIT_PPM,
+							 4 * (u64)c->loss_ppm),
+					    DACC_USEC_PER_SEC) >> 4);
+	m->min_rtt_us = c->srtt_us ? c->srtt_us : ~0U;
+	m->min_rtt_stamp_us = now_us;
+	dacc_model_update_base(m);
+	dacc_model_round_reset(m, now_us, delivered);
+
+	/* The backlog each flow keeps in the bottleneck queue.  Equal for all
+	 * flows of a bottleneck, so equal rates whatever their RTT.  With a
+	 * bandwidth hint it is qtarget_us of queue at that rate.
+	 */
+	alpha = (u64)c->alpha_pkts << DACC_W_SHIFT;
+	if (m->hint_kbytes_ps)
+		alpha = dacc_bdp_w((u64)m->hint_kbytes_ps << 10, c->qtarget_us, mss);
+	if (alpha < 2 * DACC_W_ONE)
+		alpha = 2 * DACC_W_ONE;
+	if (alpha > 64 * DACC_W_ONE)
+		alpha = 64 * DACC_W_ONE;
+	m->alpha_w = (u16)alpha;
+
+	if (m->hint_kbytes_ps && m->base_rtt_us != ~0U) {
+		/* Bandwidth and delay known: one BDP plus our backlog, paced at
+		 * the hint from the first round.
+		 */
+		u64 hint = (u64)m->hint_kbytes_ps << 10;
+
+		m->w = dacc_clamp_w(dacc_bdp_w(hint, m->base_rtt_us, mss) + m->alpha_w);
+		m->mode = DACC_CRUISE;
+		m->pacing_bytes_ps = hint;
+	} else {
+		m->w = DACC_INIT_CWND << DACC_W_SHIFT;
+		m->mode = DACC_START;
+		dacc_model_set_pacing(m, mss, DACC_START_GAIN);
+	}
+	m->prior_w = m->w;
+	m->undo_w = m->w;
+}
+
+/* Leave START: a window of the delivery rate seen times the base, plus our
+ * backlog; the overshoot in the queue drains in the next rounds.
+ */
+static inline void dacc_model_end_start(struct dacc_model *m, u32 now_us, u32 delivered,
+					u32 mss)
+{
+	u32 elapsed = now_us - m->round_start_us;
+	u32 pkts = delivered - m->round_start_delivered;
+	u64 bw = m->bw_bytes_ps, w;
+
+	if (elapsed && pkts) {
+		u64 r = div_u64((u64)pkts * mss * DACC_USEC_PER_SEC, elapsed);
+
+		if (r > bw)
+			bw = r;
+	}
+	m->mode = DACC_CRUISE;
+	if (bw && m->base_rtt_us != ~0U) {
+		w = dacc_bdp_w(bw, m->base_rtt_us, mss) + m->alpha_w;
+		if (w < m->w)
+			m->w = dacc_clamp_w(w);
+	}
+	dacc_model_set_pacing(m, mss, DACC_CRUISE_GAIN);
+}
+
+/* Every RTT sample (pkts_acked): min filters, and START's early exit. */
+static inline void dacc_model_rtt_sample(struct dacc_model *m, u32 rtt_us, u32 now_us)
+{
+	if (!rtt_us)
+		rtt_us = 1;
+	if (m->mode == DACC_START) {
+		if (dacc_model_qdelay(m, rtt_us) >
+		    dacc_max_u32(DACC_START_EXIT_MIN_US, m->base_rtt_us >> 3))
+			m->start_high += m->start_high < 255;
+		else
+			m->start_high = 0;
+	}
+	if (rtt_us < m->round_min_rtt_us)
+		m->round_min_rtt_us = rtt_us;
+	if (rtt_us <= m->min_rtt_us) {
+		m->min_rtt_us = rtt_us;
+		m->min_rtt_stamp_us = now_us;
+		dacc_model_update_base(m);
+	}
+}
+
+/* The once-per-round update: FAST's backlog rule, loss and competition. */
+static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack *a)
+{
+	u32 rtt = m->round_min_rtt_us, elapsed = a->now_us - m->round_start_us;
+	u32 pkts = a->delivered - m->round_start_delivered;
+	u32 q, cong_q = dacc_model_cong_q(m);
+	bool loss_cong = false;
+	u64 w = m->w;
+
+	/* Delivery rate of the round; a decaying max, held when app-limited. */
+	if (elapsed && pkts) {
+		u64 r = div_u64((u64)pkts * a->mss * DACC_USEC_PER_SEC, elapsed);
+
+		if (m->cwnd_limited)
+			m->bw_bytes_ps = dacc_max_u64(r, m->bw_bytes_ps - (m->bw_bytes_ps >> 3));
+		else if (r > m->bw_bytes_ps)
+			m->bw_bytes_ps = r;
+		m->loss_ewma_ppm -= m->loss_ewma_ppm >> 3;
+		m->loss_ewma_ppm += (u32)div_u64((u64)m->round_losses * (DACC_USEC_PER_SEC >> 3),
+						 pkts + m->round_losses);
+	}
+
+	/* Own minimum expired: this round ran 2 alpha smaller; renew from it. */
+	if (m->probe_rtt) {
+		m->probe_rtt = 0;
+		if (rtt != ~0U) {
+			m->min_rtt_us = rtt;
+			m->min_rtt_stamp_us = a->now_us;
+			dacc_model_update_base(m);
+		}
+	} else if (a->now_us - m->min_rtt_stamp_us > DACC_MIN_RTT_WIN_US &&
+		   (!m->prof_rtt_us || m->distrust)) {
+		m->probe_rtt = 1;
+	} else if (a->now_us - m->min_rtt_stamp_us > DACC_MIN_RTT_WIN_US) {
+		m->min_rtt_stamp_us = a->now_us;	/* profile anchors the base */
+	}
+
+	if (rtt == ~0U || m->base_rtt_us == ~0U)
+		goto out;
+	/* The queue the window sees: the smoothed RTT, as FAST averages.  A
+	 * round's minimum would be biased low on long paths (many samples,
+	 * one dip), and a long flow would take more than its share.
+	 */
+	if (a->srtt_us && a->srtt_us > rtt)
+		rtt = a->srtt_us;
+	q = dacc_model_qdelay(m, rtt);
+	if (m->round_losses &&
+	    (q > cong_q || m->loss_ewma_ppm > (u32)m->loss_limit << 4))
+		loss_cong = true;
+
+	switch (m->mode) {
+	case DACC_START:
+		if (m->round_losses) {
+			dacc_model_end_start(m, a->now_us, a->delivered, a->mss);
+			break;
+		}
+		if (m->cwnd_limited)
+			w = w * 2;
+		break;
+	case DACC_CRUISE:
+		if (loss_cong) {
+			w = (w * DACC_BETA) >> DACC_GAIN_SHIFT;
+		} else {
+			/* w <- (w + w * base / rtt + alpha) / 2, at most 2w. */
+			u64 t = div_u64(w * m->base_rtt_us, rtt) + m->alpha_w;
+
+			t = (w + t) >> 1;
+			/* A queue far below what our alpha makes at our rate:
+			 * the pipe is not full (after START or an RTO, or a
+			 * flow left), so grow by an eighth instead of alpha/2.
+			 * Two rounds in a row: one low minimum is noise.
+			 */
+			bool low = q < dacc_model_alpha_delay(m, a->mss) >> 2;
+
+			if (low && m->low_q && t < w + (w >> 3))
+				t = w + (w >> 3);
+			m->low_q = low;
+			if (t > w && !m->cwnd_limited)
+				t = w;		/* app-limited: no growth */
+			w = t < 2 * w ? t : 2 * w;
+		}
+		if (q > cong_q) {
+			if (!m->comp_rounds) {
+				m->comp_since_us = a->now_us;
+				m->comp_loss = 0;
+			}
+			if (m->comp_rounds < 255)
+				m->comp_rounds++;
+			if (loss_cong)
+				m->comp_loss = 1;
+		} else {
+			m->comp_rounds = 0;
+		}
+		/* dacc flows alone keep N x alpha of queue and never overflow
+		 * the buffer, however slowly they converge; a loss-based flow
+		 * fills it until packets drop.
+		 */
+		if (m->comp_rounds >= DACC_COMP_ROUNDS && m->comp_loss &&
+		    a->now_us - m->comp_since_us >= DACC_COMP_MIN_US) {
+			m->mode = DACC_COMPETE;
+			m->comp_since_us = a->now_us;
+			/* What we gave away while the queue did not drain. */
+			if (m->prior_w > w)
+				w = m->prior_w;
+		}
+		break;
+	case DACC_COMPETE:
+		if (q < cong_q / 2 || a->now_us - m->comp_since_us > DACC_COMP_HOLD_US) {
+			m->mode = DACC_CRUISE;
+			m->comp_rounds = 0;
+		} else if (loss_cong) {
+			w = (w * DACC_BETA) >> DACC_GAIN_SHIFT;
+		} else if (m->cwnd_limited) {
+			w += DACC_W_ONE;	/* Reno's one packet per round */
+		}
+		break;
+	}
+	if (m->mode == DACC_CRUISE && m->comp_rounds == 0)
+		m->prior_w = (u32)(w < DACC_MAX_W ? w : DACC_MAX_W);
+	m->w = dacc_clamp_w(w);
+out:
+	dacc_model_set_pacing(m, a->mss, dacc_model_gain(m));
+}
+
+/* Every ACK (cong_control).  Returns true when a round ended. */
+static inline bool dacc_model_on_ack(struct dacc_model *m, const struct dacc_ack *a)
+{
+	m->round_losses += a->losses;
+	if (a->cwnd_limited)
+		m->cwnd_limited = 1;
+
+	/* START ends as soon as one sample shows a queue: the base is known,
+	 * so the overshoot is limited to what one RTT of doubling adds.
+	 */
+	if (m->mode == DACC_START && m->start_high >= DACC_START_EXIT_SAMPLES)
+		dacc_model_end_start(m, a->now_us, a->delivered, a->mss);
+
+	if ((s32)(a->prior_delivered - m->round_end_delivered) < 0)
+		return false;
+	dacc_model_round(m, a);
+	dacc_model_round_reset(m, a->now_us, a->delivered);
+	return true;
+}
+
+/* Recovery starts (ssthresh): remember the window for undo; random loss
+ * does not shrink it, the next round's rule decides.
+ */
+static inline u32 dacc_model_on_loss(struct dacc_model *m)
+{
+	m->undo_w = m->w;
+	return dacc_model_cwnd(m);
+}
+
+/* Retransmission timeout: halve, and no more exponential start. */
+static inline void dacc_model_on_rto(struct dacc_model *m, u32 mss)
+{
+	m->undo_w = m->w;
+	m->w = dacc_clamp_w(m->w >> 1);
+	if (m->mode == DACC_START)
+		m->mode = DACC_CRUISE;
+	dacc_model_set_pacing(m, mss, DACC_CRUISE_GAIN);
+}
+
+/* The loss was spurious: back to where we were. */
+static inline u32 dacc_model_undo(struct dacc_model *m)
+{
+	m->w = dacc_max_u32(m->w, m->undo_w);
+	return dacc_model_cwnd(m);
+}
+
+/* Sending resumes after idle: keep the window, pace at the rate the flow
+ * has shown (or the profile's hint), not above; a new round starts now.
+ */
+static inline void dacc_model_idle_restart(struct dacc_model *m, u32 now_us, u32 delivered)
+{
+	u64 rate = m->bw_bytes_ps, hint = (u64)m->hint_kbytes_ps << 10;
+
+	if (hint && (!rate || hint < rate))
+		rate = hint;
+	if (rate && (!m->pacing_bytes_ps || rate < m->pacing_bytes_ps))
+		m->pacing_bytes_ps = rate;
+	dacc_model_round_reset(m, now_us, delivered);
+}
+
+#endif /* _DACC_MODEL_H */
