@@ -31,6 +31,12 @@ MODULE_PARM_DESC(max_profiles, "Most profiles one network namespace may hold (de
 
 static unsigned int dacc_net_id __read_mostly;
 
+/* Own caches: /proc/slabinfo shows the table's memory, and destroying them
+ * at unload complains about any profile or stats block left behind.
+ */
+static struct kmem_cache *dacc_profile_cache __read_mostly;
+static struct kmem_cache *dacc_pstats_cache __read_mostly;
+
 static const struct rhashtable_params dacc_ht_params = {
 	.key_len		= sizeof(struct dacc_key),
 	.key_offset		= offsetof(struct dacc_profile, key),
@@ -173,15 +179,10 @@ struct dacc_profile *dacc_profile_next(struct dacc_table *t,
 	return best;
 }
 
-static void dacc_pstats_free(struct dacc_pstats *ps)
-{
-	kfree(ps);
-}
-
 void dacc_pstats_put(struct dacc_pstats *ps)
 {
 	if (ps && refcount_dec_and_test(&ps->refcnt))
-		dacc_pstats_free(ps);
+		kmem_cache_free(dacc_pstats_cache, ps);
 }
 
 void dacc_pstats_account(struct dacc_pstats *ps, u64 bytes_acked, u32 retrans)
@@ -254,7 +255,7 @@ static void dacc_profile_free_rcu(struct rcu_head *head)
 	struct dacc_profile *p = container_of(head, struct dacc_profile, rcu);
 
 	dacc_pstats_put(p->stats);
-	kfree(p);
+	kmem_cache_free(dacc_profile_cache, p);
 }
 
 static void dacc_plen_get(struct dacc_table *t, const struct dacc_key *key)
@@ -288,9 +289,10 @@ struct dacc_profile *dacc_profile_set(struct dacc_table *t,
 	if (!old && t->count >= dacc_max_profiles())
 		return ERR_PTR(-ENOSPC);
 
-	p = kmemdup(tmpl, sizeof(*p), GFP_KERNEL);
+	p = kmem_cache_alloc(dacc_profile_cache, GFP_KERNEL);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
+	*p = *tmpl;
 	p->updated = jiffies;
 
 	if (old) {
@@ -300,7 +302,7 @@ struct dacc_profile *dacc_profile_set(struct dacc_table *t,
 		err = rhashtable_replace_fast(&t->ht, &old->node, &p->node, dacc_ht_params);
 		if (err) {
 			dacc_pstats_put(p->stats);
-			kfree(p);
+			kmem_cache_free(dacc_profile_cache, p);
 			return ERR_PTR(err);
 		}
 		rb_replace_node(&old->rb, &p->rb, &t->root);
@@ -308,16 +310,16 @@ struct dacc_profile *dacc_profile_set(struct dacc_table *t,
 		goto out;
 	}
 
-	p->stats = kzalloc(sizeof(*p->stats), GFP_KERNEL);
+	p->stats = kmem_cache_zalloc(dacc_pstats_cache, GFP_KERNEL);
 	if (!p->stats) {
-		kfree(p);
+		kmem_cache_free(dacc_profile_cache, p);
 		return ERR_PTR(-ENOMEM);
 	}
 	refcount_set(&p->stats->refcnt, 1);
 	err = rhashtable_insert_fast(&t->ht, &p->node, dacc_ht_params);
 	if (err) {
 		dacc_pstats_put(p->stats);
-		kfree(p);
+		kmem_cache_free(dacc_profile_cache, p);
 		return ERR_PTR(err);
 	}
 	link = &t->root.rb_node;
@@ -413,12 +415,28 @@ static struct pernet_operations dacc_net_ops = {
 
 int dacc_profile_init(void)
 {
-	return register_pernet_subsys(&dacc_net_ops);
+	int err = -ENOMEM;
+
+	dacc_profile_cache = KMEM_CACHE(dacc_profile, 0);
+	dacc_pstats_cache = KMEM_CACHE(dacc_pstats, 0);
+	if (!dacc_profile_cache || !dacc_pstats_cache)
+		goto err_cache;
+	err = register_pernet_subsys(&dacc_net_ops);
+	if (err)
+		goto err_cache;
+	return 0;
+
+err_cache:
+	kmem_cache_destroy(dacc_pstats_cache);
+	kmem_cache_destroy(dacc_profile_cache);
+	return err;
 }
 
 void dacc_profile_exit(void)
 {
 	unregister_pernet_subsys(&dacc_net_ops);
-	/* Wait for the profiles' RCU callbacks before the code goes away. */
+	/* Wait for the profiles' RCU callbacks before the caches go away. */
 	rcu_barrier();
+	kmem_cache_destroy(dacc_pstats_cache);
+	kmem_cache_destroy(dacc_profile_cache);
 }

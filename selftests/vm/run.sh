@@ -53,7 +53,7 @@ timeout --foreground -k 5 "$timeout_s" \
 	qemu-system-x86_64 -accel tcg -cpu max -smp "${VM_CPUS:-2}" -m "${VM_MEM:-2048}" \
 		-nodefaults -no-reboot -display none -serial stdio \
 		-kernel "$vmlinuz" -initrd "$work/initramfs.cpio" \
-		-append "console=ttyS0 loglevel=5 panic=-1 rdinit=/init tsc=reliable mitigations=off" \
+		-append "console=ttyS0 loglevel=5 panic=-1 slab_nomerge rdinit=/init tsc=reliable mitigations=off" \
 		-drive "file=$work/out.img,if=virtio,format=raw" \
 		-device virtio-rng-pci \
 	</dev/null 2>&1 | tr -d '\r' | tee "$log"
