@@ -66,6 +66,7 @@ step checkpatch scripts/checkpatch.sh build/linux-source/scripts/checkpatch.pl
 step "uapi contract" scripts/check-uapi.py
 step "unit tests" make -s -C userspace run-tests
 if [ $built = 1 ]; then
+	step "VM runner" selftests/vm/test-runner.sh
 	step "VM selftests" selftests/vm/run.sh selftests/vm/guest-selftests.sh
 else
 	echo "not ok - VM selftests not run: the build failed" | tee -a "$log"
