@@ -9,10 +9,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include "daccd.h"
 
 static struct dacc_nl *nl;
+static const struct timeval nl_timeout = { .tv_sec = 0, .tv_usec = 500000 };
 /* The table as last dumped: which prefixes hold a static profile. */
 struct kview {
 	const struct dacc_profile *p;
@@ -62,6 +65,8 @@ static bool kernel_open(void)
 				 strerror(errno));
 		return false;
 	}
+	/* A daemon must not hang on the kernel: bound every wait for an answer. */
+	setsockopt(dacc_nl_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &nl_timeout, sizeof(nl_timeout));
 	if (!D.kernel_up)
 		log_info("msg=\"kernel module present\"");
 	D.kernel_up = true;
@@ -126,6 +131,17 @@ static int push(struct dest *d, uint32_t rtt_us, uint32_t rttvar_us)
 	if (p.rttvar_us > DACC_RTT_MAX_US)
 		p.rttvar_us = DACC_RTT_MAX_US;
 	err = dacc_profile_add(nl, &p, false);
+	if (err == -EAGAIN || err == -EWOULDBLOCK) {
+		/* No answer in time: look whether the kernel took it. */
+		struct seen tab[D.ndests ? D.ndests : 1];
+		unsigned int i = (unsigned int)(d - D.dests);
+
+		if (kernel_dump(tab) && tab[i].present && !tab[i].is_static &&
+		    tab[i].rtt_us == p.rtt_us && tab[i].rttvar_us == p.rttvar_us)
+			err = 0;
+		if (!nl)
+			return err;
+	}
 	if (err < 0) {
 		D.c.push_errors++;
 		log_err("msg=\"push failed\" prefix=%s error=\"%s\"", d->name, dacc_nl_error(nl));
