@@ -400,7 +400,9 @@ int dacc_msg_parse_ack(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
 		name = tb_miss_nest ? dacc_profile_attr_name(type) :
 			(type < sizeof(top_attr_names) / sizeof(top_attr_names[0]) ?
 			 top_attr_names[type] : NULL);
-		if (name)
+		if (name && has_word(msg, name))
+			;	/* the kernel's message names it */
+		else if (name)
 			snprintf(msg + n, len - n, "%smissing attribute \"%s\"%s",
 				 n ? " (" : "", name, n ? ")" : "");
 		else

@@ -77,7 +77,7 @@ uint16_t dacc_nl_family_id(const struct dacc_nl *nl)
 static int run_request(struct dacc_nl *nl, reply_cb cb, void *arg)
 {
 	struct nlmsghdr *req = (struct nlmsghdr *)nl->req;
-	bool dump = req->nlmsg_flags & NLM_F_DUMP;
+	bool dump = (req->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
 	char text[sizeof(nl->errmsg)];
 	int cb_ret = 0, err;
 	ssize_t n;

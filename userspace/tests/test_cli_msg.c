@@ -327,6 +327,10 @@ static void test_extack(void **state)
 	dacc_msg_parse_ack(error_ack(req, -EINVAL, true, "Missing attribute", -1,
 				     DACC_A_PROFILE, -1), req, text, sizeof(text));
 	assert_string_equal(text, "Missing attribute (missing attribute \"profile\")");
+	/* As the kernel words it: text and type both, said once. */
+	dacc_msg_parse_ack(error_ack(req, -EINVAL, true, "missing attribute: prefixlen", -1,
+				     DACC_A_PROFILE_PREFIXLEN, nest_off), req, text, sizeof(text));
+	assert_string_equal(text, "missing attribute: prefixlen");
 	/* Plain errors and the ACK of success. */
 	assert_int_equal(dacc_msg_parse_ack(error_ack(req, -EEXIST, true, "profile exists",
 		-1, -1, -1), req, text, sizeof(text)), -EEXIST);
