@@ -56,10 +56,11 @@ daccd_dests_sites()
 }
 
 # The sender's usual settings: 200 ms probes, quick trust, quick change.
-DACCD_FAST='probe = { interval_ms = 200; timeout_ms = 1000; max_pps = 100; };
-estimator = { min_samples = 8; change_samples = 8; change_ms = 1000; window_ms = 30000;
-              stale_ms = 3000; };
+DACCD_FAST_EST='estimator = { min_samples = 8; change_samples = 8; change_ms = 1000;
+              window_ms = 30000; stale_ms = 3000; };
 push = { kernel_poll_ms = 500; };'
+DACCD_FAST="probe = { interval_ms = 200; timeout_ms = 1000; max_pps = 100; };
+$DACCD_FAST_EST"
 
 # daccd_start NS NAME [ARGS...]: run NAME's daccd in NS, wait until it is up.
 daccd_start()
@@ -94,6 +95,16 @@ daccd_metric()
 	awk -v k="$2" '$1 == k { print $2 }' "$DACCD_TMP/$1/metrics.prom" 2>/dev/null
 }
 
+# metric_cmp NAME 'METRIC{labels}' OP VALUE: test(1) on the metric's current
+# value (read anew at each call, for wait_for).
+metric_cmp()
+{
+	local v
+
+	v=$(daccd_metric "$1" "$2")
+	[ -n "$v" ] && test "$v" "$3" "$4"
+}
+
 # prof NS PREFIX FIELD: FIELD of the kernel's profile for PREFIX, from
 # `dacc -j profile show` (empty when there is none).
 prof()
@@ -120,21 +131,23 @@ within()
 	[ $((got - want)) -le $tol ] && [ $((want - got)) -le $tol ]
 }
 
-# ping_min NS ADDR: the lowest of 10 ping RTTs in microseconds.  Under the
-# VM's emulation every netem stage adds its own timer latency, so the path's
-# real RTT is a little above the nominal netem delay; ping tells by how much.
-ping_min()
+# conn_minrtt ADDR PORT: the min_rtt (us) the kernel's TCP measures on snd's
+# connection to ADDR:PORT.  Under the VM's emulation every netem stage adds
+# its own timer latency, so a path's real RTT is a little above its nominal
+# netem delay: TCP, timestamped in the kernel as daccd's probes are, tells
+# by how much.
+conn_minrtt()
 {
-	nsx "$1" ping -c 10 -i 0.2 -q "$2" 2>/dev/null |
-		awk -F/ '/min\/avg/ { split($4, a, " "); printf "%d\n", a[1] * 1000 }'
+	nsx snd $SS -Htin state established dst "$1" dport = :"$2" |
+		grep -o 'minrtt:[0-9.]*' | head -n 1 | awk -F: '{ printf "%d\n", $2 * 1000 }' | grep .
 }
 
-# within_path GOT_US NETEM_US PING_US: the learned RTT is within max(5 %,
-# 0.5 ms) of the path's RTT as ping measures it, and that path within
-# 1 ms + 5 % of the nominal netem RTT (the emulation's overhead).
+# within_path GOT_US NETEM_US TCP_US: the learned RTT is within max(5 %,
+# 0.5 ms) of the path's RTT as TCP measures it, and that path within 1 ms +
+# 5 % above the nominal netem RTT (the emulation's overhead).
 within_path()
 {
-	within "$1" "$3" && [ $(($3 - $2)) -le $((1000 + $2 / 20)) ] && [ "$3" -ge "$2" ]
+	within "$1" "$3" && [ "$3" -ge "$2" ] && [ $(($3 - $2)) -le $((1000 + $2 / 20)) ]
 }
 
 # Reflectors at near, metro and far.

@@ -91,51 +91,63 @@ void est_expire(struct est *e, const struct est_params *p, uint64_t now_ms)
 	}
 }
 
-static uint32_t est_band_us(const struct est *e, const struct est_params *p)
+/* The band around base_us a path change must leave: band_pct of the base,
+ * at least band_min_us, and at least twice the jitter.
+ */
+static uint64_t est_band_us(uint32_t base_us, uint32_t jitter_us, const struct est_params *p)
 {
-	uint64_t band = (uint64_t)e->base_us * p->band_pct / 100;
+	uint64_t band = (uint64_t)base_us * p->band_pct / 100;
 
 	if (band < p->band_min_us)
 		band = p->band_min_us;
-	if (band < 2ULL * e->jitter_us)
-		band = 2ULL * e->jitter_us;
-	return band > UINT32_MAX ? UINT32_MAX : (uint32_t)band;
+	if (band < 2ULL * jitter_us)
+		band = 2ULL * jitter_us;
+	return band;
 }
 
-/* Do the last change_samples samples say the path moved?  +1 up, -1 down. */
-static int est_path_changed(const struct est *e, const struct est_params *p)
+/* Do the last change_samples samples disagree with the ones before them?
+ * +1: the path got longer, -1: shorter, 0: no.  The history's base and
+ * band are computed without the recent samples, so a shift is caught even
+ * when the percentile over the whole window has already begun to move.
+ */
+static int est_path_changed(const struct est *e, const struct est_params *p,
+			    uint32_t *old_base, uint64_t *band)
 {
 	uint32_t v[EST_MAX_SAMPLES];
-	unsigned int k = p->change_samples;
-	uint64_t band = est_band_us(e, p);
+	unsigned int k = p->change_samples, m = e->n - k, i;
 	uint32_t lo, hi;
 
-	/* Only against an established base, with older samples to compare. */
 	if (k < 2 || e->n < k + p->min_samples)
 		return 0;
-	if (est_sample_at(e, e->n - 1)->t_ms - est_sample_at(e, e->n - k)->t_ms < p->change_ms)
+	if (est_sample_at(e, e->n - 1)->t_ms - est_sample_at(e, m)->t_ms < p->change_ms)
 		return 0;
+	for (i = 0; i < m; i++)
+		v[i] = est_sample_at(e, i)->rtt_us;
+	qsort(v, m, sizeof(*v), cmp_u32);
+	*old_base = pct_of_sorted(v, m, p->pct);
+	*band = est_band_us(*old_base, pct_of_sorted(v, m, 75) - pct_of_sorted(v, m, 25), p);
+
 	recent_sorted(e, k, v);
 	lo = v[k / 4];			/* all but a quarter are above this */
 	hi = v[k - 1 - k / 4];		/* all but a quarter are below this */
-	if (lo > e->base_us + band)
+	if (lo > *old_base + *band)
 		return 1;
-	if ((uint64_t)hi + band < e->base_us)
+	if ((uint64_t)hi + *band < *old_base)
 		return -1;
 	return 0;
 }
 
 /* Restart the window from the recent samples that are on the new path. */
-static void est_restart(struct est *e, const struct est_params *p, int dir)
+static void est_restart(struct est *e, const struct est_params *p, int dir,
+			uint32_t old_base, uint64_t band)
 {
 	struct est_sample keep[EST_MAX_SAMPLES];
-	uint64_t band = est_band_us(e, p);
 	unsigned int k = p->change_samples, i, n = 0;
 
 	for (i = e->n - k; i < e->n; i++) {
 		const struct est_sample *s = est_sample_at(e, i);
 
-		if (dir > 0 ? s->rtt_us > e->base_us + band : s->rtt_us + band < e->base_us)
+		if (dir > 0 ? s->rtt_us > old_base + band : s->rtt_us + band < old_base)
 			keep[n++] = *s;
 	}
 	e->head = 0;
@@ -148,6 +160,8 @@ int est_add(struct est *e, const struct est_params *p, uint64_t now_ms, uint32_t
 {
 	struct est_sample *s;
 	int flags = 0, dir;
+	uint32_t old_base = 0;
+	uint64_t band = 0;
 
 	if (!rtt_us)
 		return 0;
@@ -161,10 +175,9 @@ int est_add(struct est *e, const struct est_params *p, uint64_t now_ms, uint32_t
 	e->total++;
 	e->last_ms = now_ms;
 
-	/* The change test runs against the base before this sample. */
-	dir = est_path_changed(e, p);
+	dir = est_path_changed(e, p, &old_base, &band);
 	if (dir) {
-		est_restart(e, p, dir);
+		est_restart(e, p, dir, old_base, band);
 		e->changes++;
 		flags |= EST_F_CHANGE;
 	}
@@ -218,7 +231,14 @@ bool est_meaningful_change(uint32_t pushed_base_us, uint32_t pushed_jitter_us,
 		th = hyst_min_us;
 	if (absdiff(base_us, pushed_base_us) > th)
 		return true;
-	/* jitter moves a lot by nature: only a doubling or halving counts */
-	th = pushed_jitter_us > hyst_min_us ? pushed_jitter_us : hyst_min_us;
+	/* Jitter moves a lot by nature: it counts when it more than doubles
+	 * or collapses, and by more than 4 * hyst_min_us and hyst_pct of the
+	 * base RTT.
+	 */
+	th = (uint64_t)pushed_base_us * hyst_pct / 100;
+	if (th < 4ULL * hyst_min_us)
+		th = 4ULL * hyst_min_us;
+	if (th < pushed_jitter_us)
+		th = pushed_jitter_us;
 	return absdiff(jitter_us, pushed_jitter_us) > th;
 }

@@ -119,6 +119,17 @@ size_t metrics_render(char *buf, size_t len)
 	for (i = 0; i < D.ndests; i++)
 		put(&o, "daccd_dest_jitter_us{prefix=\"%s\"} %u\n", D.dests[i].name,
 		    D.dests[i].est.jitter_us);
+	put(&o, "# HELP daccd_dest_max_rtt_us Highest sample in the window (outliers show here).\n"
+		"# TYPE daccd_dest_max_rtt_us gauge\n");
+	for (i = 0; i < D.ndests; i++) {
+		uint32_t mx = 0;
+		unsigned int j;
+
+		for (j = 0; j < D.dests[i].est.n; j++)
+			if (est_sample_at(&D.dests[i].est, j)->rtt_us > mx)
+				mx = est_sample_at(&D.dests[i].est, j)->rtt_us;
+		put(&o, "daccd_dest_max_rtt_us{prefix=\"%s\"} %u\n", D.dests[i].name, mx);
+	}
 	put(&o, "# HELP daccd_dest_samples Samples in the estimator's window.\n"
 		"# TYPE daccd_dest_samples gauge\n");
 	for (i = 0; i < D.ndests; i++)

@@ -126,6 +126,27 @@ static void test_shift_down(void **state)
 	assert_true(e.jitter_us <= 500);
 }
 
+/* Few samples in the window: the percentile moves before the detector
+ * fires; the detector must still restart the window, or the old path's
+ * samples would inflate the jitter for a whole window.
+ */
+static void test_shift_down_few_samples(void **state)
+{
+	struct est e;
+	uint64_t t = 1000;
+
+	est_init(&e);
+	feed(&e, &t, 25, 101000, 200);
+	feed(&e, &t, 3, 61000, 200);
+	assert_int_equal(e.base_us, 61000);	/* the 10th percentile of 28 */
+	assert_int_equal(e.changes, 0);
+	feed(&e, &t, 3, 61000, 200);
+	assert_int_equal(e.changes, 1);
+	feed(&e, &t, 10, 61000, 200);
+	assert_int_equal(e.base_us, 61000);
+	assert_int_equal(e.jitter_us, 0);
+}
+
 static void test_shift_needs_time(void **state)
 {
 	struct est e;
@@ -214,9 +235,15 @@ static void test_hysteresis(void **state)
 	assert_true(est_meaningful_change(100000, 1000, 96000, 1000, 3, 250));
 	assert_false(est_meaningful_change(2000, 100, 2200, 100, 3, 250));
 	assert_true(est_meaningful_change(2000, 100, 2300, 100, 3, 250));
-	/* jitter counts only when it more than doubles or collapses */
+	/* jitter counts when it more than doubles, by more than 1 ms and 3 %
+	 * of the base
+	 */
 	assert_false(est_meaningful_change(100000, 1000, 100000, 1900, 3, 250));
-	assert_true(est_meaningful_change(100000, 1000, 100000, 2100, 3, 250));
+	assert_false(est_meaningful_change(100000, 1000, 100000, 3900, 3, 250));
+	assert_true(est_meaningful_change(100000, 1000, 100000, 4100, 3, 250));
+	assert_true(est_meaningful_change(100000, 4000, 100000, 8100, 3, 250));
+	assert_false(est_meaningful_change(2000, 100, 2000, 1000, 3, 250));
+	assert_true(est_meaningful_change(2000, 100, 2000, 1200, 3, 250));
 }
 
 int main(void)
@@ -227,6 +254,7 @@ int main(void)
 		cmocka_unit_test(test_delayed_sample),
 		cmocka_unit_test(test_shift_up),
 		cmocka_unit_test(test_shift_down),
+		cmocka_unit_test(test_shift_down_few_samples),
 		cmocka_unit_test(test_shift_needs_time),
 		cmocka_unit_test(test_noise_no_change),
 		cmocka_unit_test(test_window),

@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# daccd follows a path change: far's RTT goes from 100 ms to 60 ms (netem on
+# both ends of its link) and the kernel's profile follows within 30 s, then
+# back up to 100 ms; a single delayed probe moves nothing.
+#
+#   snd [daccd sender] --- r1 ==== r2 --eth3-- far [daccd reflector]
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/daccd_lib.sh"
+
+P=10.3.0.0/24
+[ -x "$DACCD" ] || t_skip_all "daccd not built"
+[ -x "$DACC" ] || t_skip_all "dacc not built"
+module_load || t_skip_all "cannot load $DACC_KO"
+topo_create || { t_fail "topology" "topo_create failed"; t_done; }
+
+far_delay()
+{
+	delay_link r2 eth3 far eth0 "$1"
+}
+
+daccd_conf_reflector far
+daccd_start far far
+daccd_conf snd "$DACCD_FAST
+destinations = ( { prefix = \"$P\"; targets = [\"10.3.0.2\"]; method = \"stamp\"; } );"
+daccd_start snd snd
+if ! wait_for 30 prof_learned snd $P; then
+	t_fail "far learned" "expected: a learned profile for $P" "got: $(nsx snd "$DACC" profile show 2>&1)"
+	t_done
+fi
+r0=$(prof snd $P rtt_us)
+t_check "far learned: $r0 us (netem 100000 us)" within_path "$r0" 100000 "$r0"
+overhead=$((r0 - 100000))
+[ $overhead -lt 0 ] && overhead=0
+
+# One probe's reply held up 300 ms in far's qdisc, the next ones not.
+samples()
+{
+	daccd_metric snd "daccd_dest_samples_total{prefix=\"$P\"}"
+}
+wait_for 5 metric_cmp snd daccd_pushes_total -ge 1
+pushes0=$(daccd_metric snd daccd_pushes_total)
+changes0=$(daccd_metric snd daccd_path_changes_total)
+nsx far $TC qdisc change dev eth0 root netem delay 350ms limit 100000
+sleep 0.2	# one probe interval: one probe delayed, not a readiness wait
+nsx far $TC qdisc change dev eth0 root netem delay 50ms limit 100000
+n0=$(samples)
+wait_for 20 metric_cmp snd "daccd_dest_samples_total{prefix=\"$P\"}" -ge $((n0 + 15))
+mx=$(daccd_metric snd "daccd_dest_max_rtt_us{prefix=\"$P\"}")
+t_check "the delayed probe was sampled (max ${mx} us)" test "${mx:-0}" -ge 300000
+t_eq "profile unchanged by a delayed probe" "$r0" "$(prof snd $P rtt_us)"
+t_eq "no push for a delayed probe" "$pushes0" "$(daccd_metric snd daccd_pushes_total)"
+t_eq "no path change for a delayed probe" "$changes0" "$(daccd_metric snd daccd_path_changes_total)"
+
+# 100 ms -> 60 ms
+follows()
+{
+	local got
+
+	got=$(prof snd $P rtt_us)
+	within "$got" "$1" || within "$got" $(($1 + overhead))
+}
+t0=$(date +%s)
+far_delay 30ms
+if wait_for 30 follows 60000; then
+	t_ok "100 -> 60 ms followed in $(($(date +%s) - t0)) s: $(prof snd $P rtt_us) us"
+else
+	t_fail "100 -> 60 ms followed within 30 s" "expected: 60000 us (+ ${overhead} us)" \
+		"got:      $(prof snd $P rtt_us) us"
+fi
+t_check "a path change was detected" wait_for 10 metric_cmp snd daccd_path_changes_total -gt "$changes0"
+t_eq "the profile is still a learned one" learned "$(prof snd $P source)"
+
+# 60 ms -> 100 ms
+t0=$(date +%s)
+far_delay 50ms
+if wait_for 30 follows 100000; then
+	t_ok "60 -> 100 ms followed in $(($(date +%s) - t0)) s: $(prof snd $P rtt_us) us"
+else
+	t_fail "60 -> 100 ms followed within 30 s" "expected: 100000 us (+ ${overhead} us)" \
+		"got:      $(prof snd $P rtt_us) us"
+fi
+t_check "sender alive" daccd_alive snd
+t_done
