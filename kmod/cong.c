@@ -68,7 +68,7 @@ static unsigned int alpha_pkts __read_mostly = 8;
 module_param(alpha_pkts, uint, 0644);
 MODULE_PARM_DESC(alpha_pkts, "backlog per flow in the bottleneck queue without a bandwidth hint (packets)");
 
-static unsigned int qtarget_us __read_mostly = 1000;
+static unsigned int qtarget_us __read_mostly = 1500;
 module_param(qtarget_us, uint, 0644);
 MODULE_PARM_DESC(qtarget_us, "backlog per flow with a bandwidth hint, as queueing time at the hint (us)");
 
@@ -177,6 +177,7 @@ static void dacc_cong_control(struct sock *sk, const struct rate_sample *rs)
 		.inflight = tcp_packets_in_flight(tp),
 		.mss = tp->mss_cache,
 		.srtt_us = tp->srtt_us >> 3,
+		.mdev_us = tp->mdev_us >> 2,
 		.cwnd_limited = tcp_is_cwnd_limited(sk),
 	};
 

@@ -73,6 +73,10 @@ static inline u64 div_u64(u64 dividend, u32 divisor)
  * within base + base/8 + this; above, the profile is taken as wrong.
  */
 #define DACC_TRUST_SLACK_US	1000U
+/* RTT samples per block of the queue estimate. */
+#define DACC_BLK_SAMPLES	16U
+/* Host latency above the profile's base that is not queue: 1 ms + 1/64. */
+#define DACC_HOST_SLACK_US	1000U
 /* Own minimum RTT window; at expiry one round runs 2 alpha smaller. */
 #define DACC_MIN_RTT_WIN_US	(10U * DACC_USEC_PER_SEC)
 
@@ -102,6 +106,7 @@ struct dacc_ack {
 	u32 inflight;		/* packets in flight after this ACK */
 	u32 mss;
 	u32 srtt_us;		/* smoothed RTT (1/8 per sample), 0: none */
+	u32 mdev_us;		/* its mean deviation (1/4 per sample) */
 	bool cwnd_limited;	/* the window, not the application, limited us */
 };
 
@@ -117,22 +122,25 @@ struct dacc_model {
 	u32 prior_w;		/* window before the queue rose (COMPETE) */
 	u32 undo_w;		/* window before the last loss episode (undo) */
 	u32 comp_since_us;	/* queue high since (CRUISE), COMPETE since */
-	u32 loss_ewma_ppm;	/* smoothed per-round loss fraction */
+
 	u32 round_start_us;
 	u32 round_start_delivered;
 	u32 round_end_delivered;	/* a round ends once this is delivered */
 	u32 round_min_rtt_us;	/* lowest RTT sample of the round, ~0U: none */
-	u32 round_losses;
+	u32 blk_min_us;		/* lowest RTT of the current block of samples */
+	u32 blk_last_us;	/* ... of the last complete block, 0: none */
+	u16 round_losses;	/* saturates */
+	u16 loss_ewma;		/* smoothed per-round loss fraction, ppm / 16 */
 	u16 alpha_w;		/* backlog target, W units (at most 64 packets) */
 	u16 loss_limit;		/* loss fraction that is congestion, ppm / 16 */
-	u8 mode;		/* enum dacc_mode */
+	u8 blk_n;		/* samples in the current block */
 	u8 comp_rounds;		/* consecutive rounds with a high queue */
-	u8 cwnd_limited:1,	/* some ACK of the round was window-limited */
+	u8 mode:2,		/* enum dacc_mode */
+	   cwnd_limited:1,	/* some ACK of the round was window-limited */
 	   distrust:1,		/* the profile's base RTT was found wrong */
 	   probe_rtt:1,		/* this round drains 2 alpha to renew min RTT */
 	   comp_loss:1,		/* the buffer overflowed in this high-queue episode */
-	   low_q:1,		/* last round's queue was far below our backlog's */
-	   unused:3;
+	   low_q:1;		/* last round's queue was far below our backlog's */
 	u8 start_high;		/* consecutive START samples showing a queue */
 };
 
@@ -185,12 +193,19 @@ static inline void dacc_model_update_base(struct dacc_model *m)
 		m->base_rtt_us = own;
 		return;
 	}
-	if (own != ~0U && own > prof + (prof >> 3) + DACC_TRUST_SLACK_US) {
+	if (own == ~0U || own <= prof) {
+		m->base_rtt_us = dacc_min_u32(prof, own);
+		return;
+	}
+	if (own > prof + (prof >> 3) + DACC_TRUST_SLACK_US) {
 		m->distrust = 1;
 		m->base_rtt_us = own;
 		return;
 	}
-	m->base_rtt_us = dacc_min_u32(prof, own);
+	/* A little above the profile is the hosts' own latency (stacks,
+	 * NICs), which the profile does not include: not a queue.
+	 */
+	m->base_rtt_us = dacc_max_u32(prof, own - (own >> 6) - DACC_HOST_SLACK_US);
 }
 
 /* Queueing delay of an RTT: what exceeds the base. */
@@ -283,6 +298,7 @@ static inline void dacc_model_init(struct dacc_model *m, const struct dacc_model
 					    DACC_USEC_PER_SEC) >> 4);
 	m->min_rtt_us = c->srtt_us ? c->srtt_us : ~0U;
 	m->min_rtt_stamp_us = now_us;
+	m->blk_min_us = ~0U;
 	dacc_model_update_base(m);
 	dacc_model_round_reset(m, now_us, delivered);
 
@@ -292,12 +308,13 @@ static inline void dacc_model_init(struct dacc_model *m, const struct dacc_model
 	 */
 	alpha = (u64)c->alpha_pkts << DACC_W_SHIFT;
 	if (m->hint_kbytes_ps)
-		alpha = dacc_bdp_w((u64)m->hint_kbytes_ps << 10, c->qtarget_us, mss);
+		alpha = dacc_bdp_w((u64)m->hint_kbytes_ps << 10, c->qtarget_us, mss) +
+			DACC_W_ONE / 2;
 	if (alpha < 2 * DACC_W_ONE)
 		alpha = 2 * DACC_W_ONE;
 	if (alpha > 64 * DACC_W_ONE)
 		alpha = 64 * DACC_W_ONE;
-	m->alpha_w = (u16)alpha;
+	m->alpha_w = (u16)(alpha & ~(u64)(DACC_W_ONE - 1));
 
 	if (m->hint_kbytes_ps && m->base_rtt_us != ~0U) {
 		/* Bandwidth and delay known: one BDP plus our backlog, paced at
@@ -356,6 +373,13 @@ static inline void dacc_model_rtt_sample(struct dacc_model *m, u32 rtt_us, u32 n
 	}
 	if (rtt_us < m->round_min_rtt_us)
 		m->round_min_rtt_us = rtt_us;
+	if (rtt_us < m->blk_min_us)
+		m->blk_min_us = rtt_us;
+	if (++m->blk_n >= DACC_BLK_SAMPLES) {
+		m->blk_last_us = m->blk_min_us;
+		m->blk_min_us = ~0U;
+		m->blk_n = 0;
+	}
 	if (rtt_us <= m->min_rtt_us) {
 		m->min_rtt_us = rtt_us;
 		m->min_rtt_stamp_us = now_us;
@@ -380,9 +404,9 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 			m->bw_bytes_ps = dacc_max_u64(r, m->bw_bytes_ps - (m->bw_bytes_ps >> 3));
 		else if (r > m->bw_bytes_ps)
 			m->bw_bytes_ps = r;
-		m->loss_ewma_ppm -= m->loss_ewma_ppm >> 3;
-		m->loss_ewma_ppm += (u32)div_u64((u64)m->round_losses * (DACC_USEC_PER_SEC >> 3),
-						 pkts + m->round_losses);
+		m->loss_ewma -= m->loss_ewma >> 3;
+		m->loss_ewma += (u16)((m->round_losses * (DACC_USEC_PER_SEC >> 7)) /
+				      (pkts + m->round_losses));
 	}
 
 	/* Own minimum expired: this round ran 2 alpha smaller; renew from it. */
@@ -402,15 +426,17 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 
 	if (rtt == ~0U || m->base_rtt_us == ~0U)
 		goto out;
-	/* The queue the window sees: the smoothed RTT, as FAST averages.  A
-	 * round's minimum would be biased low on long paths (many samples,
-	 * one dip), and a long flow would take more than its share.
+	/* The queue the window sees: the lowest RTT of the last block of
+	 * DACC_BLK_SAMPLES samples.  A minimum filters the host's jitter (it
+	 * only adds delay); over a fixed number of samples, not a round, so
+	 * a long path's many samples do not bias it low against a short
+	 * path's few (a long flow would take more than its share).
 	 */
-	if (a->srtt_us && a->srtt_us > rtt)
-		rtt = a->srtt_us;
+	if (m->blk_last_us && m->blk_last_us > rtt)
+		rtt = m->blk_last_us;
 	q = dacc_model_qdelay(m, rtt);
 	if (m->round_losses &&
-	    (q > cong_q || m->loss_ewma_ppm > (u32)m->loss_limit << 4))
+	    (q > cong_q || m->loss_ewma > m->loss_limit))
 		loss_cong = true;
 
 	switch (m->mode) {
@@ -490,7 +516,7 @@ out:
 /* Every ACK (cong_control).  Returns true when a round ended. */
 static inline bool dacc_model_on_ack(struct dacc_model *m, const struct dacc_ack *a)
 {
-	m->round_losses += a->losses;
+	m->round_losses = (u16)dacc_min_u32(m->round_losses + a->losses, 0xffff);
 	if (a->cwnd_limited)
 		m->cwnd_limited = 1;
 
