@@ -90,17 +90,28 @@ int main(int argc, char **argv)
 	const char *batch = NULL;
 	int opt, rc, i;
 
-	/* iproute2 spells the long options with one dash too: -batch, -json. */
+	/* iproute2 spells the long options with one dash too, shortened or
+	 * not: -batch, -json, -ver.  What names no long option is left to
+	 * getopt as short ones ("-js").
+	 */
 	for (i = 1; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--"); i++) {
-		for (const struct option *o = opts; o->name; o++) {
-			if (argv[i][1] != '-' && strlen(argv[i]) > 2 &&
-			    !strcmp(argv[i] + 1, o->name)) {
-				char s[3] = { '-', (char)o->val, '\0' };
+		const struct option *hit = NULL;
+		int hits = 0;
 
-				argv[i] = strdup(s);
-				break;
+		if (argv[i][1] == '-' || strlen(argv[i]) <= 2)
+			goto next;
+		for (const struct option *o = opts; o->name; o++) {
+			if (!strncmp(o->name, argv[i] + 1, strlen(argv[i] + 1))) {
+				hit = o;
+				hits++;
 			}
 		}
+		if (hits == 1) {
+			char s[3] = { '-', (char)hit->val, '\0' };
+
+			argv[i] = strdup(s);
+		}
+next:
 		if (!strcmp(argv[i], "-n") || !strcmp(argv[i], "-b") ||
 		    !strcmp(argv[i], "--netns") || !strcmp(argv[i], "--batch"))
 			i++;
