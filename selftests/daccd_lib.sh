@@ -63,13 +63,14 @@ DACCD_FAST="probe = { interval_ms = 200; timeout_ms = 1000; max_pps = 100; };
 $DACCD_FAST_EST"
 
 # daccd_start NS NAME [ARGS...]: run NAME's daccd in NS, wait until it is up.
+# DACCD_WRAP: a command to run it under (setpriv ...).
 daccd_start()
 {
 	local ns=$1 name=$2
 
 	shift 2
 	rm -f "$DACCD_TMP/$name/metrics.prom"
-	nsx_bg "$ns" "$DACCD" -f -c "$DACCD_TMP/$name/$name.conf" ${DACCD_ARGS:-} "$@" \
+	nsx_bg "$ns" ${DACCD_WRAP:-} "$DACCD" -f -c "$DACCD_TMP/$name/$name.conf" ${DACCD_ARGS:-} "$@" \
 		2>>"$DACCD_TMP/$name/log"
 	DACCD_PID[$name]=$!
 	on_exit "kill -9 $!"

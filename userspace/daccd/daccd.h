@@ -24,6 +24,7 @@ struct dest {
 	bool pushed;
 	uint32_t pushed_rtt_us, pushed_rttvar_us;
 	uint64_t pushed_at_ms;
+	uint64_t push_retry_ms;	/* after a refused push, not before this */
 	bool static_seen;	/* the kernel holds a static profile for it */
 	bool stale;
 	/* probing */

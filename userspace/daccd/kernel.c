@@ -143,6 +143,8 @@ static int push(struct dest *d, uint32_t rtt_us, uint32_t rttvar_us)
 			return err;
 	}
 	if (err < 0) {
+		/* the periodic poll retries; samples do not hammer the kernel */
+		d->push_retry_ms = now_ms() + D.cfg->kernel_poll_ms;
 		D.c.push_errors++;
 		log_err("msg=\"push failed\" prefix=%s error=\"%s\"", d->name, dacc_nl_error(nl));
 		if (err == -ENOENT || err == -EOPNOTSUPP)
@@ -216,6 +218,8 @@ void kernel_push_dest(struct dest *d)
 
 	if (!wanted(d, &rtt, &var) || (d->pushed && rtt == d->pushed_rtt_us &&
 				       var == d->pushed_rttvar_us))
+		return;
+	if (now_ms() < d->push_retry_ms)
 		return;
 	if (!kernel_open())
 		return;
