@@ -139,15 +139,19 @@ rate()
 {
 	awk -v c="$1" -v t="$2" 'BEGIN { printf "%.0f", (t > 0) ? c / t : 0 }'
 }
+row()
+{
+	printf '%-28s %9s %12s\n' "$1" "$2" "$(rate "$3" "$2")"
+}
+echo "# profile table at scale: N=$n (max_profiles $limit), kernel $(uname -r)"
+printf '%-28s %9s %12s\n' step seconds "per second"
+row "add ($n, -batch)" "${fig[add]}" "$n"
+row "dump text ($lines lines)" "${fig[dump_text]}" "$n"
+row "dump JSON ($json_bytes B)" "${fig[dump_json]}" "$n"
+row "get ($gets, -batch)" "${fig[get]}" "$gets"
+row "del ($dels, -batch)" "${fig[del]}" "$dels"
+row "flush ($after_del)" "${fig[flush]}" "$after_del"
 cat <<EOF
-# profile table at scale: N=$n (max_profiles $limit), kernel $(uname -r)
-step                      seconds    per second
-add ($n, -batch)      $(printf '%9s %12s' "${fig[add]}" "$(rate "$n" "${fig[add]}")")
-dump text ($lines lines)  $(printf '%9s %12s' "${fig[dump_text]}" "$(rate "$n" "${fig[dump_text]}")")
-dump JSON ($json_bytes B) $(printf '%9s %12s' "${fig[dump_json]}" "$(rate "$n" "${fig[dump_json]}")")
-get ($gets, -batch)       $(printf '%9s %12s' "${fig[get]}" "$(rate "$gets" "${fig[get]}")")
-del ($dels, -batch)       $(printf '%9s %12s' "${fig[del]}" "$(rate "$dels" "${fig[del]}")")
-flush ($after_del)        $(printf '%9s %12s' "${fig[flush]}" "$(rate "$after_del" "${fig[flush]}")")
 slab memory: $slab1 B for $objs1 objects ($per B per profile); after flush $objs2 objects
   (objects in per-CPU slabs count as in use; the unload below destroys the caches)
 one more past the limit: $full

@@ -216,7 +216,6 @@ static int cmd_monitor(struct cli *c, int argc, char **argv)
 	err = dacc_nl_subscribe(c->nl);
 	if (err)
 		return nl_fail(c, err);
-	setvbuf(c->out.f, NULL, _IOLBF, 0);
 	for (;;) {
 		err = dacc_nl_recv_event(c->nl, &ev);
 		if (err == -ENOBUFS) {
