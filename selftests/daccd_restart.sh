@@ -67,6 +67,9 @@ t_eq "no probe answered since the restart" 0 "$(daccd_metric snd daccd_probe_rep
 order=$(awk '/msg=starting/ { run++ } run == 2 && /msg="pushed profile"/ { p++ }
 	run == 2 && /msg="ready, probing starts"/ { print p + 0; exit }' "$DACCD_TMP/snd/log")
 t_eq "all three pushed before the first probe" 3 "$order"
+t_check "far marked stale: its probes go unanswered" \
+	wait_for 10 metric_cmp snd 'daccd_dest_stale{prefix="10.3.0.0/24"}' = 1
+t_eq "a stale destination keeps its profile" learned "$(prof snd 10.3.0.0/24 source)"
 
 # The module goes away and comes back: daccd notices and pushes again.
 if rmmod tcp_dacc; then

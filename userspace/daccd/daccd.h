@@ -56,7 +56,7 @@ struct counters {
 	uint64_t send_errors;
 	uint64_t sender_drops[__DROP_MAX];
 	uint64_t refl_rx, refl_tx, refl_drops[__DROP_MAX];
-	uint64_t no_kernel_ts;
+	uint64_t no_kernel_ts, kernel_tx_ts;
 	uint64_t passive_dumps, passive_samples, passive_errors;
 	uint64_t pushes, push_errors, push_skipped_static, kernel_resyncs;
 	uint64_t state_saves, state_save_errors;

@@ -89,6 +89,8 @@ size_t metrics_render(char *buf, size_t len)
 	counter(&o, "reflector_sent_total", "STAMP packets reflected.", c->refl_tx);
 	counter(&o, "no_kernel_timestamp_total", "Packets without a kernel RX timestamp.",
 		c->no_kernel_ts);
+	counter(&o, "kernel_tx_timestamps_total", "Replies whose probe had a kernel TX timestamp.",
+		c->kernel_tx_ts);
 	counter(&o, "passive_dumps_total", "sock_diag dumps of TCP sockets.", c->passive_dumps);
 	counter(&o, "passive_samples_total", "RTT samples from TCP sockets.", c->passive_samples);
 	counter(&o, "passive_errors_total", "Failed sock_diag dumps.", c->passive_errors);

@@ -20,6 +20,8 @@
 #include <sys/timex.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
 
 #include "daccd.h"
 #include "stamp.h"
@@ -34,7 +36,8 @@ enum sock_kind { SK_SND4, SK_SND6, SK_REFL4, SK_REFL6, SK_ICMP4, SK_ICMP6, __SK_
 struct slot {
 	bool used, lost, icmp;
 	uint32_t seq;
-	uint64_t t1;			/* NTP, as sent */
+	uint64_t t1;			/* NTP, as sent (and matched) */
+	uint64_t t1_tx;			/* NTP, the kernel's TX timestamp (0: none) */
 	uint64_t tx_mono_ns;
 	uint64_t sent_ms;
 	unsigned int dest;		/* index into D.dests */
@@ -147,6 +150,10 @@ static int udp_open(int family, uint16_t port, bool reflector)
 		else
 			setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof(one));
 	} else {
+		/* t1 from the kernel too: when the packet left, not when we asked */
+		int tsf = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+
+		setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &tsf, sizeof(tsf));
 		/* RFC 8762 4.2: test packets leave with TTL 255 */
 		if (family == AF_INET)
 			setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
@@ -465,6 +472,46 @@ static bool slot_complete(struct slot *s, int64_t rtt_ns, uint64_t *drops)
 	return true;
 }
 
+/* A TX timestamp from a sender socket's error queue.  The kernel loops the
+ * packet back with it: its last 44 bytes are our test packet, whose
+ * sequence number and timestamp say which probe it was.  False when the
+ * queue is empty.
+ */
+static bool sender_txts(int fd)
+{
+	uint8_t buf[512];
+	char cbuf[512];
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr m = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct scm_timestamping tss;
+	struct stamp_test t;
+	struct cmsghdr *cm;
+	bool have_ts = false;
+	struct slot *s;
+	ssize_t n;
+
+	n = recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT);
+	if (n < 0)
+		return false;
+	for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPING) {
+			memcpy(&tss, CMSG_DATA(cm), sizeof(tss));
+			have_ts = tss.ts[0].tv_sec || tss.ts[0].tv_nsec;
+		}
+	}
+	if (!have_ts || n < STAMP_PKT_LEN || (m.msg_flags & MSG_TRUNC))
+		return true;
+	if (stamp_test_decode(buf + n - STAMP_PKT_LEN, STAMP_PKT_LEN, &t) != STAMP_OK)
+		return true;
+	s = &P.slots[t.seq % NSLOTS];
+	if (s->used && !s->icmp && s->seq == t.seq && s->t1 == t.ts)
+		s->t1_tx = ntp_from_timespec(&tss.ts[0]);
+	return true;
+}
+
 static void sender_one(int fd)
 {
 	uint8_t buf[STAMP_PKT_MAX];
@@ -494,8 +541,15 @@ static void sender_one(int fd)
 		D.c.sender_drops[why]++;
 		return;
 	}
-	/* A turnaround over a second is no reflector we want to believe. */
-	if (!stamp_rtt_ns(s->t1, r.rx_ts, r.ts, t4, &rtt) ||
+	/* A turnaround over a second is no reflector we want to believe.
+	 * The kernel's TX time is the better t1; it can only be later.
+	 */
+	if (s->t1_tx && ntp_diff_ns(s->t1, s->t1_tx) >= 0 &&
+	    ntp_diff_ns(s->t1, s->t1_tx) < 50000000LL)
+		D.c.kernel_tx_ts++;
+	else
+		s->t1_tx = s->t1;
+	if (!stamp_rtt_ns(s->t1_tx, r.rx_ts, r.ts, t4, &rtt) ||
 	    ntp_diff_ns(r.rx_ts, r.ts) > 1000000000LL) {
 		D.c.sender_drops[DROP_BAD_TIME]++;
 		return;
@@ -559,11 +613,15 @@ void probe_input(const struct pollfd *p, int n)
 	int i, k, budget;
 
 	for (i = 0; i < n; i++) {
-		if (!(p[i].revents & POLLIN))
-			continue;
 		for (k = 0; k < __SK_MAX; k++)
 			if (P.fd[k] == p[i].fd)
 				break;
+		/* TX timestamps before replies: a reply needs its probe's */
+		if ((p[i].revents & POLLERR) && (k == SK_SND4 || k == SK_SND6))
+			for (budget = 0; budget < 64 && sender_txts(p[i].fd); budget++)
+				;
+		if (!(p[i].revents & POLLIN))
+			continue;
 		/* a bounded batch per socket, so a flood cannot starve the rest */
 		for (budget = 0; budget < 64; budget++) {
 			int avail = 0;
