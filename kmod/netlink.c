@@ -211,6 +211,35 @@ static void dacc_nl_notify(struct net *net, u8 cmd, const struct dacc_profile *p
 #define DACC_ADD_FLAGS (NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO | NLM_F_CREATE | \
 			NLM_F_EXCL | NLM_F_REPLACE)
 
+/* A flush limited to one source says which, in a profile nest of its own. */
+static void dacc_nl_notify_flush(struct net *net, int source)
+{
+	struct nlattr *nest;
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!genl_has_listeners(&dacc_family, net, DACC_NLGRP_EVENTS))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &dacc_family, 0, DACC_CMD_FLUSH_NTF);
+	if (!hdr)
+		goto err_free;
+	if (source >= 0) {
+		nest = nla_nest_start(skb, DACC_A_PROFILE);
+		if (!nest || nla_put_u8(skb, DACC_A_PROFILE_SOURCE, source))
+			goto err_free;
+		nla_nest_end(skb, nest);
+	}
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&dacc_family, net, skb, 0, DACC_NLGRP_EVENTS, GFP_KERNEL);
+	return;
+
+err_free:
+	nlmsg_free(skb);
+}
+
 static int dacc_nl_profile_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct dacc_table *t = dacc_table(genl_info_net(info));
@@ -397,7 +426,7 @@ static int dacc_nl_profile_flush(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&t->lock);
 	dacc_profile_flush(t, source);
-	dacc_nl_notify(genl_info_net(info), DACC_CMD_FLUSH_NTF, NULL);
+	dacc_nl_notify_flush(genl_info_net(info), source);
 	mutex_unlock(&t->lock);
 	return 0;
 }

@@ -47,7 +47,7 @@ want="add 10.0.0.0/8 rtt 1ms jitter 100us bw 10Mbit loss 5ppm source static
 add 10.0.0.0/8 rtt 2ms source static
 add fd00::/16 rtt 3ms source learned
 del 10.0.0.0/8 rtt 2ms source static
-flush
+flush source learned
 add 192.0.2.0/24 rtt 4ms source static
 flush"
 lines()
@@ -70,7 +70,7 @@ t_eq "JSON: one object per line with the same events" \
 event=add prefix=10.0.0.0/8 rtt_us=2000 rttvar_us=0 bw_bps=0 loss_ppm=0 source=static
 event=add prefix=fd00::/16 rtt_us=3000 rttvar_us=0 bw_bps=0 loss_ppm=0 source=learned
 event=del prefix=10.0.0.0/8 rtt_us=2000 rttvar_us=0 bw_bps=0 loss_ppm=0 source=static
-event=flush
+event=flush source=learned
 event=add prefix=192.0.2.0/24 rtt_us=4000 rttvar_us=0 bw_bps=0 loss_ppm=0 source=static
 event=flush" "$got"
 t_check "the monitors still run" kill -0 $text_pid $json_pid

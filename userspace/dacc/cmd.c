@@ -234,6 +234,9 @@ static int cmd_monitor(struct cli *c, int argc, char **argv)
 		case DACC_CMD_FLUSH_NTF:
 			out_open(&c->out, NULL, false);
 			out_string(&c->out, "event", "%s", "flush");
+			if (ev.flush_source >= 0)
+				out_string(&c->out, "source", "source %s",
+					   dacc_source_name(ev.flush_source));
 			out_nl(&c->out);
 			out_close(&c->out);
 			break;

@@ -277,6 +277,7 @@ int dacc_msg_parse_stats(const struct nlmsghdr *nlh, struct dacc_stats *s)
 
 int dacc_msg_parse_event(const struct nlmsghdr *nlh, struct dacc_event *ev)
 {
+	const struct nlattr *nest, *a;
 	const struct genlmsghdr *g;
 
 	memset(ev, 0, sizeof(*ev));
@@ -289,6 +290,18 @@ int dacc_msg_parse_event(const struct nlmsghdr *nlh, struct dacc_event *ev)
 	case DACC_CMD_PROFILE_DEL_NTF:
 		return dacc_msg_parse_profile(nlh, &ev->profile);
 	case DACC_CMD_FLUSH_NTF:
+		/* A nest holding only the source, when the flush was limited. */
+		ev->flush_source = -1;
+		nest = msg_attr(nlh, DACC_A_PROFILE);
+		if (!nest)
+			return 0;
+		mnl_attr_for_each_nested(a, nest) {
+			if (mnl_attr_get_type(a) != DACC_A_PROFILE_SOURCE)
+				continue;
+			if (!attr_len_is(a, 1))
+				return -EINVAL;
+			ev->flush_source = mnl_attr_get_u8(a);
+		}
 		return 0;
 	}
 	return -ENOENT;

@@ -53,6 +53,7 @@ struct dacc_stats {
 struct dacc_event {
 	uint8_t cmd;		/* DACC_CMD_PROFILE_NTF, _DEL_NTF or _FLUSH_NTF */
 	struct dacc_profile profile;	/* not set for a flush */
+	int flush_source;	/* FLUSH_NTF: the source flushed, -1: all */
 };
 
 /* Open a netlink socket and resolve the family.  NULL with errno set on

@@ -165,6 +165,17 @@ static void test_events(void **state)
 	nlh = dacc_msg_start(buf, FAMILY_ID, DACC_CMD_FLUSH_NTF, 0);
 	assert_int_equal(dacc_msg_parse_event(nlh, &ev), 0);
 	assert_int_equal(ev.cmd, DACC_CMD_FLUSH_NTF);
+	assert_int_equal(ev.flush_source, -1);
+	/* A flush limited to one source carries it in a profile nest. */
+	nlh = dacc_msg_start(buf, FAMILY_ID, DACC_CMD_FLUSH_NTF, 0);
+	{
+		struct nlattr *nest = mnl_attr_nest_start(nlh, DACC_A_PROFILE);
+
+		mnl_attr_put_u8(nlh, DACC_A_PROFILE_SOURCE, DACC_SOURCE_LEARNED);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	assert_int_equal(dacc_msg_parse_event(nlh, &ev), 0);
+	assert_int_equal(ev.flush_source, DACC_SOURCE_LEARNED);
 	nlh = dacc_msg_start(buf, FAMILY_ID, DACC_CMD_PROFILE_ADD, 0);
 	assert_int_equal(dacc_msg_parse_event(nlh, &ev), -ENOENT);
 }
