@@ -151,6 +151,17 @@ within_path()
 	within "$1" "$3" && [ "$3" -ge "$2" ] && [ $(($3 - $2)) -le $((1000 + $2 / 20)) ]
 }
 
+# near_us A B: |A - B| <= max(1 %, 250 us): the same estimate up to noise
+# (a mean would move by 15 ms for one 300 ms outlier among 20 samples).
+near_us()
+{
+	local tol=$(($2 / 100))
+
+	[ -n "$1" ] || return 1
+	[ $tol -lt 250 ] && tol=250
+	[ $(($1 - $2)) -le $tol ] && [ $(($2 - $1)) -le $tol ]
+}
+
 # Reflectors at near, metro and far.
 daccd_start_reflectors()
 {

@@ -56,6 +56,20 @@ static void recent_sorted(const struct est *e, unsigned int k, uint32_t *v)
 	qsort(v, k, sizeof(*v), cmp_u32);
 }
 
+/* The median absolute deviation of sorted v[0..n) from its median: robust
+ * to outliers both ways, so a few slow first samples do not make it huge.
+ */
+static uint32_t mad_of_sorted(const uint32_t *v, unsigned int n)
+{
+	uint32_t d[EST_MAX_SAMPLES], med = v[n / 2];
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		d[i] = v[i] > med ? v[i] - med : med - v[i];
+	qsort(d, n, sizeof(*d), cmp_u32);
+	return d[n / 2];
+}
+
 static void est_recompute(struct est *e, const struct est_params *p)
 {
 	uint32_t v[EST_MAX_SAMPLES];
@@ -67,8 +81,7 @@ static void est_recompute(struct est *e, const struct est_params *p)
 	}
 	recent_sorted(e, e->n, v);
 	e->base_us = pct_of_sorted(v, e->n, p->pct);
-	/* jitter: the interquartile range, robust to outliers both ways */
-	e->jitter_us = pct_of_sorted(v, e->n, 75) - pct_of_sorted(v, e->n, 25);
+	e->jitter_us = mad_of_sorted(v, e->n);
 }
 
 static void est_drop_oldest(struct est *e, unsigned int k)
@@ -125,7 +138,7 @@ static int est_path_changed(const struct est *e, const struct est_params *p,
 		v[i] = est_sample_at(e, i)->rtt_us;
 	qsort(v, m, sizeof(*v), cmp_u32);
 	*old_base = pct_of_sorted(v, m, p->pct);
-	*band = est_band_us(*old_base, pct_of_sorted(v, m, 75) - pct_of_sorted(v, m, 25), p);
+	*band = est_band_us(*old_base, mad_of_sorted(v, m), p);
 
 	recent_sorted(e, k, v);
 	lo = v[k / 4];			/* all but a quarter are above this */

@@ -116,7 +116,7 @@ size_t metrics_render(char *buf, size_t len)
 	for (i = 0; i < D.ndests; i++)
 		put(&o, "daccd_dest_base_rtt_us{prefix=\"%s\"} %u\n", D.dests[i].name,
 		    D.dests[i].est.base_us);
-	put(&o, "# HELP daccd_dest_jitter_us Estimated RTT variation (interquartile range).\n"
+	put(&o, "# HELP daccd_dest_jitter_us Estimated RTT variation (median absolute deviation).\n"
 		"# TYPE daccd_dest_jitter_us gauge\n");
 	for (i = 0; i < D.ndests; i++)
 		put(&o, "daccd_dest_jitter_us{prefix=\"%s\"} %u\n", D.dests[i].name,

@@ -42,6 +42,28 @@ static void test_trust(void **state)
 	assert_int_equal(e.n, 8);
 }
 
+/* Jitter: the median absolute deviation, so the two slow first samples of
+ * a busy start do not make a 100 ms path look 150 ms jittery.
+ */
+static void test_jitter(void **state)
+{
+	struct est e;
+	uint64_t t = 1000;
+	unsigned int i;
+
+	est_init(&e);
+	feed(&e, &t, 2, 250000, 200);
+	feed(&e, &t, 6, 100000, 200);
+	assert_true(est_trusted(&e, &P));
+	assert_int_equal(e.base_us, 100000);
+	assert_int_equal(e.jitter_us, 0);
+	/* samples spread evenly over 100..104 ms: about a quarter of it */
+	est_init(&e);
+	for (i = 0; i < 41; i++)
+		feed(&e, &t, 1, 100000 + i * 100, 200);
+	assert_int_equal(e.jitter_us, 1000);
+}
+
 static void test_lucky_sample(void **state)
 {
 	struct est e;
@@ -250,6 +272,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_trust),
+		cmocka_unit_test(test_jitter),
 		cmocka_unit_test(test_lucky_sample),
 		cmocka_unit_test(test_delayed_sample),
 		cmocka_unit_test(test_shift_up),
