@@ -76,10 +76,11 @@ def metrics(scen, d, meta):
         samples = []
         t_first = None
         for line in open(os.path.join(d, "ping.txt")):
-            m = re.match(r"\[([0-9.]+)\].*time=([0-9.]+)", line)
+            # busybox ping: "... seq=N ttl=64 time=X ms", one every 50 ms
+            m = re.search(r"seq=([0-9]+).*time=([0-9.]+)", line)
             if not m:
                 continue
-            t, rtt = float(m.group(1)), float(m.group(2))
+            t, rtt = int(m.group(1)) * 0.05, float(m.group(2))
             t_first = t if t_first is None else t_first
             if t - t_first >= 2.0:
                 samples.append(rtt - base)

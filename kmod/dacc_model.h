@@ -66,6 +66,10 @@ static inline u64 div_u64(u64 dividend, u32 divisor)
  * again to see whether the queue drains (two dacc flows never lock in).
  */
 #define DACC_COMP_MIN_US	1000000U
+/* A yielding flow with a window of a few packets rarely sees the losses of
+ * a buffer-filling competitor: without them, wait this long.
+ */
+#define DACC_COMP_NOLOSS_US	3000000U
 #define DACC_COMP_HOLD_US	5000000U
 /* Losses above max(this, 4 x the profile's baseline) are congestion too. */
 #define DACC_LOSS_LIMIT_PPM	50000U
@@ -187,9 +191,10 @@ static inline u64 dacc_bdp_w(u64 rate_bytes_ps, u32 rtt_us, u32 mss)
  */
 static inline void dacc_model_update_base(struct dacc_model *m)
 {
-	u32 own = m->min_rtt_us, prof = m->prof_rtt_us;
+	u32 own = m->min_rtt_us, prof = m->prof_rtt_us, slack;
 
-	if (!prof || m->distrust) {
+	m->distrust = 0;
+	if (!prof) {
 		m->base_rtt_us = own;
 		return;
 	}
@@ -197,6 +202,9 @@ static inline void dacc_model_update_base(struct dacc_model *m)
 		m->base_rtt_us = dacc_min_u32(prof, own);
 		return;
 	}
+	/* Not sticky: a slow first sample (the handshake's) is forgotten
+	 * as soon as a lower one arrives.
+	 */
 	if (own > prof + (prof >> 3) + DACC_TRUST_SLACK_US) {
 		m->distrust = 1;
 		m->base_rtt_us = own;
@@ -205,7 +213,8 @@ static inline void dacc_model_update_base(struct dacc_model *m)
 	/* A little above the profile is the hosts' own latency (stacks,
 	 * NICs), which the profile does not include: not a queue.
 	 */
-	m->base_rtt_us = dacc_max_u32(prof, own - (own >> 6) - DACC_HOST_SLACK_US);
+	slack = (own >> 6) + DACC_HOST_SLACK_US;
+	m->base_rtt_us = own > prof + slack ? own - slack : prof;
 }
 
 /* Queueing delay of an RTT: what exceeds the base. */
@@ -304,12 +313,15 @@ static inline void dacc_model_init(struct dacc_model *m, const struct dacc_model
 
 	/* The backlog each flow keeps in the bottleneck queue.  Equal for all
 	 * flows of a bottleneck, so equal rates whatever their RTT.  With a
-	 * bandwidth hint it is qtarget_us of queue at that rate.
+	 * bandwidth hint it is qtarget_us of queue at that rate, but never
+	 * less than alpha_pkts: below that, the hosts' and ACKs' jitter
+	 * swamps the signal and the window starves.
 	 */
 	alpha = (u64)c->alpha_pkts << DACC_W_SHIFT;
 	if (m->hint_kbytes_ps)
-		alpha = dacc_bdp_w((u64)m->hint_kbytes_ps << 10, c->qtarget_us, mss) +
-			DACC_W_ONE / 2;
+		alpha = dacc_max_u64(alpha,
+				     dacc_bdp_w((u64)m->hint_kbytes_ps << 10, c->qtarget_us, mss) +
+				     DACC_W_ONE / 2);
 	if (alpha < 2 * DACC_W_ONE)
 		alpha = 2 * DACC_W_ONE;
 	if (alpha > 64 * DACC_W_ONE)
@@ -486,8 +498,9 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 		 * the buffer, however slowly they converge; a loss-based flow
 		 * fills it until packets drop.
 		 */
-		if (m->comp_rounds >= DACC_COMP_ROUNDS && m->comp_loss &&
-		    a->now_us - m->comp_since_us >= DACC_COMP_MIN_US) {
+		if (m->comp_rounds >= DACC_COMP_ROUNDS &&
+		    a->now_us - m->comp_since_us >=
+		    (m->comp_loss ? DACC_COMP_MIN_US : DACC_COMP_NOLOSS_US)) {
 			m->mode = DACC_COMPETE;
 			m->comp_since_us = a->now_us;
 			/* What we gave away while the queue did not drain. */

@@ -284,6 +284,23 @@ static void drive_rounds(struct dacc_model *m, u32 *now, u32 *deliv, int rounds,
 	}
 }
 
+/* A sub-millisecond profile (same site) and an own minimum a little above
+ * it: host latency, and no arithmetic wrap.
+ */
+static void test_short_profile_host_latency(void **state)
+{
+	struct dacc_model m;
+	struct dacc_model_cfg c = cfg(200, 0, 600);
+
+	dacc_model_init(&m, &c, 0, 0);
+	assert_int_equal(m.base_rtt_us, 200);
+	assert_false(m.distrust);
+	dacc_model_rtt_sample(&m, 2500, 10);
+	assert_int_equal(m.base_rtt_us, 200);
+	dacc_model_rtt_sample(&m, 450, 20);
+	assert_int_equal(m.base_rtt_us, 200);
+}
+
 static void test_queue_building_shrinks_window(void **state)
 {
 	struct dacc_model m;
@@ -563,6 +580,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init_hint_starts_at_bdp),
 		cmocka_unit_test(test_init_no_profile),
+		cmocka_unit_test(test_short_profile_host_latency),
 		cmocka_unit_test(test_queue_building_shrinks_window),
 		cmocka_unit_test(test_random_loss_keeps_window),
 		cmocka_unit_test(test_loss_with_queue_cuts_once_per_round),
