@@ -56,6 +56,17 @@ static struct {
 	uint64_t tb_probe, tb_refl, tb_probe_ms, tb_refl_ms;
 	uint16_t err_est;
 	uint64_t err_est_ms;
+	/* Reflector: the userspace t3 of recent reflections, and the lowest
+	 * send latency (kernel TX time - userspace t3) of the last ones; it is
+	 * added to t3, so t3 says when the packet left, not when we asked.
+	 */
+	struct refl_tx {
+		uint32_t seq;
+		uint64_t ss_ts, t3_raw;
+	} refl_tx[256];
+	int64_t tx_lat_ns[32];
+	unsigned int tx_lat_n, tx_lat_i;
+	int64_t tx_corr_ns;
 	const struct dcfg *cfg;
 } P = { .fd = { -1, -1, -1, -1, -1, -1 } };
 
@@ -145,13 +156,22 @@ static int udp_open(int family, uint16_t port, bool reflector)
 	if (family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	if (reflector) {
+		/* how long our sends take to reach the device queue, to put t3
+		 * where the packet leaves
+		 */
+		int tsf = SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_SOFTWARE;
+
+		setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &tsf, sizeof(tsf));
 		if (family == AF_INET)
 			setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one));
 		else
 			setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof(one));
 	} else {
-		/* t1 from the kernel too: when the packet left, not when we asked */
-		int tsf = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+		/* t1 from the kernel too: when the packet entered the device's
+		 * queue (as TCP's send time, a local qdisc's delay counts), not
+		 * when we asked
+		 */
+		int tsf = SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_SOFTWARE;
 
 		setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &tsf, sizeof(tsf));
 		/* RFC 8762 4.2: test packets leave with TTL 255 */
@@ -385,6 +405,72 @@ static uint16_t err_estimate(void)
 	return P.err_est;
 }
 
+/* Send latencies above this are scheduling noise, not the send path. */
+#define TX_LAT_MAX_NS	2000000LL
+
+static void refl_tx_note(int64_t lat_ns)
+{
+	unsigned int i;
+	int64_t m;
+
+	if (lat_ns < 0 || lat_ns > TX_LAT_MAX_NS)
+		return;
+	P.tx_lat_ns[P.tx_lat_i++ % 32] = lat_ns;
+	if (P.tx_lat_n < 32)
+		P.tx_lat_n++;
+	m = P.tx_lat_ns[0];
+	for (i = 1; i < P.tx_lat_n; i++)
+		if (P.tx_lat_ns[i] < m)
+			m = P.tx_lat_ns[i];
+	P.tx_corr_ns = m;
+}
+
+/* A reflector socket's TX timestamp: the looped packet's last 44 bytes are
+ * our reflection (sender's sequence number and timestamp identify it).
+ * False when the queue is empty.
+ */
+static bool reflector_txts(int fd)
+{
+	uint8_t buf[STAMP_PKT_MAX + 128];
+	char cbuf[512];
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr m = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct scm_timestamping tss;
+	struct stamp_refl r;
+	struct refl_tx *e;
+	struct cmsghdr *cm;
+	bool have_ts = false;
+	ssize_t n;
+
+	n = recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT);
+	if (n < 0)
+		return false;
+	for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPING) {
+			memcpy(&tss, CMSG_DATA(cm), sizeof(tss));
+			have_ts = tss.ts[0].tv_sec || tss.ts[0].tv_nsec;
+		}
+	if (!have_ts || n < STAMP_PKT_LEN || (m.msg_flags & MSG_TRUNC))
+		return true;
+	/* the reflection is at the start of the payload, zeros after it:
+	 * find it by the sender's sequence number and timestamp we keep
+	 */
+	for (ssize_t off = n - STAMP_PKT_LEN; off >= 0; off--) {
+		if (stamp_refl_decode(buf + off, STAMP_PKT_LEN, &r) != STAMP_OK)
+			continue;
+		e = &P.refl_tx[r.ss_seq % 256];
+		if (e->seq == r.ss_seq && e->ss_ts == r.ss_ts && e->t3_raw) {
+			refl_tx_note(ntp_diff_ns(e->t3_raw, ntp_from_timespec(&tss.ts[0])));
+			e->t3_raw = 0;
+			break;
+		}
+	}
+	return true;
+}
+
 static void reflect_one(int fd)
 {
 	uint8_t buf[STAMP_PKT_MAX], out[STAMP_PKT_MAX];
@@ -421,7 +507,16 @@ static void reflect_one(int fd)
 	len = (size_t)n > sizeof(out) ? sizeof(out) : (size_t)n;
 	memset(out, 0, len);
 	stamp_reflect(&t, ttl < 0 ? 0 : (uint8_t)ttl, rx, 0, err_estimate(), &r);
-	r.ts = ntp_now();
+	{
+		struct refl_tx *e = &P.refl_tx[t.seq % 256];
+		uint64_t raw = ntp_now();
+
+		e->seq = t.seq;
+		e->ss_ts = t.ts;
+		e->t3_raw = raw;
+		/* never before t2, whatever the correction */
+		r.ts = raw + (uint64_t)(((unsigned __int128)P.tx_corr_ns << 32) / 1000000000ULL);
+	}
 	stamp_refl_encode(&r, out);
 	if (sendto(fd, out, len, MSG_DONTWAIT, (struct sockaddr *)&peer, ss_len(&peer)) < 0)
 		D.c.send_errors++;
@@ -619,6 +714,9 @@ void probe_input(const struct pollfd *p, int n)
 		/* TX timestamps before replies: a reply needs its probe's */
 		if ((p[i].revents & POLLERR) && (k == SK_SND4 || k == SK_SND6))
 			for (budget = 0; budget < 64 && sender_txts(p[i].fd); budget++)
+				;
+		if ((p[i].revents & POLLERR) && (k == SK_REFL4 || k == SK_REFL6))
+			for (budget = 0; budget < 64 && reflector_txts(p[i].fd); budget++)
 				;
 		if (!(p[i].revents & POLLIN))
 			continue;
