@@ -74,7 +74,7 @@ size_t metrics_render(char *buf, size_t len)
 	    (unsigned long long)c->stamp_sent, (unsigned long long)c->icmp_sent);
 	counter(&o, "probes_lost_total", "Probes without a valid answer in time.", c->probes_lost);
 	counter(&o, "probe_replies_total", "Valid answers to probes.", c->replies);
-	counter(&o, "probes_ratelimited_total", "Probes not sent: global max_pps.",
+	counter(&o, "probes_ratelimited_total", "Times a due probe was held back by max_pps.",
 		c->probes_ratelimited);
 	counter(&o, "send_errors_total", "Packets the kernel refused to send.", c->send_errors);
 	put(&o, "# HELP daccd_dropped_total Received packets dropped, by socket and reason.\n"

@@ -822,7 +822,8 @@ static int send_icmp(const struct sockaddr_storage *tgt, struct slot *s)
 	return 0;
 }
 
-static void probe_send(struct dest *d, unsigned int idx, uint64_t now)
+/* Send d's next probe; false when the global limit allows none now. */
+static bool probe_send(struct dest *d, unsigned int idx, uint64_t now)
 {
 	const struct sockaddr_storage *tgt = &d->cfg->targets[d->next_target % d->cfg->ntargets];
 	bool icmp = d->cfg->method == DCFG_METHOD_ICMP ||
@@ -831,11 +832,11 @@ static void probe_send(struct dest *d, unsigned int idx, uint64_t now)
 	char a[INET6_ADDRSTRLEN];
 	int err;
 
-	d->next_target++;
 	if (!tb_take(&P.tb_probe, &P.tb_probe_ms, P.cfg->max_pps, P.cfg->max_pps)) {
 		D.c.probes_ratelimited++;
-		return;
+		return false;
 	}
+	d->next_target++;
 	s = &P.slots[P.seq % NSLOTS];
 	if (s->used && !s->lost) {
 		/* the table is full of outstanding probes: count the old one lost */
@@ -856,11 +857,12 @@ static void probe_send(struct dest *d, unsigned int idx, uint64_t now)
 		D.c.send_errors++;
 		log_debug("msg=\"probe not sent\" prefix=%s target=%s error=\"%s\"", d->name,
 			  addr_str(tgt, a, sizeof(a)), strerror(-err));
-		return;
+		return true;
 	}
 	d->probes_sent++;
 	if (icmp)
 		d->icmp_probes++;
+	return true;
 }
 
 /* Auto: after 3 unanswered STAMP probes use ICMP, retry STAMP every 30. */
@@ -886,6 +888,7 @@ static void probe_lost(struct slot *s)
 uint64_t probe_tick(uint64_t now)
 {
 	uint64_t next = now + 1000, timeout = P.cfg ? P.cfg->timeout_ms : 1000;
+	bool limited = false;
 	unsigned int i;
 
 	for (i = 0; i < NSLOTS; i++) {
@@ -899,20 +902,49 @@ uint64_t probe_tick(uint64_t now)
 	for (i = 0; i < D.ndests; i++) {
 		struct dest *d = &D.dests[i];
 
-		if (d->cfg->method == DCFG_METHOD_PASSIVE || !d->cfg->ntargets)
-			continue;
 		if (d->use_icmp && d->icmp_probes >= 30) {
 			d->use_icmp = false;	/* give STAMP another chance */
 			d->stamp_misses = 0;
 		}
-		if (now >= d->next_probe_ms) {
-			probe_send(d, i, now);
-			d->next_probe_ms += d->cfg->interval_ms;
-			if (d->next_probe_ms <= now)
-				d->next_probe_ms = now + d->cfg->interval_ms;
+	}
+	/* The most overdue destination first; one the global limit holds back
+	 * stays due, so under the limit every destination gets its share.
+	 */
+	for (;;) {
+		struct dest *best = NULL;
+		unsigned int bi = 0;
+
+		for (i = 0; i < D.ndests; i++) {
+			struct dest *d = &D.dests[i];
+
+			if (d->cfg->method == DCFG_METHOD_PASSIVE || !d->cfg->ntargets)
+				continue;
+			if (now >= d->next_probe_ms &&
+			    (!best || d->next_probe_ms < best->next_probe_ms)) {
+				best = d;
+				bi = i;
+			}
 		}
+		if (!best)
+			break;
+		if (!probe_send(best, bi, now)) {
+			limited = true;
+			break;
+		}
+		best->next_probe_ms += best->cfg->interval_ms;
+		if (best->next_probe_ms <= now)
+			best->next_probe_ms = now + best->cfg->interval_ms;
+	}
+	for (i = 0; i < D.ndests; i++) {
+		struct dest *d = &D.dests[i];
+
+		if (d->cfg->method == DCFG_METHOD_PASSIVE || !d->cfg->ntargets)
+			continue;
 		if (d->next_probe_ms < next)
 			next = d->next_probe_ms;
 	}
+	/* held back: try again when the bucket has a token */
+	if (limited && next < now + 1000 / P.cfg->max_pps + 1)
+		next = now + 1000 / P.cfg->max_pps + 1;
 	return next;
 }

@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# daccd's probe rate is bounded: per destination by its interval, in all by
+# probe.max_pps.  Four destinations wanting 20 probes/s each against a
+# global limit of 20/s, in one namespace over loopback (daccd answers its
+# own probes as reflector).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/daccd_lib.sh"
+
+[ -x "$DACCD" ] || t_skip_all "daccd not built"
+ns_create lo || t_skip_all "cannot create a namespace"
+
+daccd_conf lo "probe = { interval_ms = 50; max_pps = 20; timeout_ms = 500; };
+passive = { enabled = false; };
+destinations = (
+  { prefix = \"127.0.0.0/24\"; targets = [\"127.0.0.1\"]; method = \"stamp\"; },
+  { prefix = \"127.0.1.0/24\"; targets = [\"127.0.1.1\"]; method = \"stamp\"; },
+  { prefix = \"127.0.2.0/24\"; targets = [\"127.0.2.1\"]; method = \"stamp\"; },
+  { prefix = \"127.0.3.0/24\"; targets = [\"127.0.3.1\"]; method = \"stamp\"; }
+);"
+daccd_start lo lo
+t_check "daccd up" daccd_alive lo
+t_check "probes flow" wait_for 10 metric_cmp lo daccd_probe_replies_total -ge 10
+s0=$(daccd_metric lo 'daccd_probes_sent_total{method="stamp"}')
+t0=$EPOCHREALTIME
+wait_for 10 metric_cmp lo 'daccd_probes_sent_total{method="stamp"}' -ge $((s0 + 60))
+s1=$(daccd_metric lo 'daccd_probes_sent_total{method="stamp"}')
+pps=$(awk -v n=$((s1 - s0)) -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", n / (b - a) }')
+t_check "global rate at most max_pps: $pps probes/s for 80 wanted" test "$pps" -le 22
+t_check "the rest counted as rate-limited" metric_cmp lo daccd_probes_ratelimited_total -gt 0
+total=$(daccd_metric lo 'daccd_probes_sent_total{method="stamp"}')
+for i in 0 1 2 3; do
+	n=$(daccd_metric lo "daccd_dest_probes_sent_total{prefix=\"127.0.$i.0/24\"}")
+	t_check "127.0.$i.0/24 got a fair share: $n of $total probes" test $((${n:-0} * 5)) -ge "$total"
+done
+t_check "reflector answered over loopback" metric_cmp lo daccd_reflector_sent_total -gt 0
+t_done
