@@ -130,7 +130,7 @@ static int dacc_nl_key(struct nlattr *nest, struct nlattr **tb, bool need_plen,
 	if (key->plen > bits) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[DACC_A_PROFILE_PREFIXLEN],
 				    "prefixlen must be at most 32 for AF_INET");
-		return -EINVAL;
+		return -ERANGE;	/* as the policy answers 129 for AF_INET6 */
 	}
 	if (dacc_key_has_host_bits(key)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[DACC_A_PROFILE_ADDR],

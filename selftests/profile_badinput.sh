@@ -116,7 +116,7 @@ expect=(
 	"family-v4-addr-16-bytes|EINVAL|addr must be 4 bytes for AF_INET|addr"
 	"family-v6-addr-4-bytes|EINVAL|addr must be 16 bytes for AF_INET6|addr"
 	"addr-5-bytes|EINVAL|addr must be 4 bytes for AF_INET|addr"
-	"prefixlen-33-v4|EINVAL|prefixlen must be at most 32 for AF_INET|prefixlen"
+	"prefixlen-33-v4|ERANGE|prefixlen must be at most 32 for AF_INET|prefixlen"
 	"prefixlen-129-v6|ERANGE|integer out of range|prefixlen"
 	"host-bits-set|EINVAL|addr has host bits set past prefixlen|addr"
 	"rtt-zero|ERANGE|integer out of range|rtt-us"
