@@ -39,6 +39,8 @@ samples()
 	daccd_metric snd "daccd_dest_samples_total{prefix=\"$P\"}"
 }
 wait_for 5 metric_cmp snd daccd_pushes_total -ge 1
+# a settled estimate first (20 samples), to see whether the outlier raises it
+wait_for 10 metric_cmp snd "daccd_dest_samples_total{prefix=\"$P\"}" -ge 20
 changes0=$(daccd_metric snd daccd_path_changes_total)
 e0=$(daccd_metric snd "daccd_dest_base_rtt_us{prefix=\"$P\"}")
 nsx far $TC qdisc change dev eth0 root netem delay 350ms limit 100000
@@ -51,7 +53,9 @@ t_check "the delayed probe was sampled (max ${mx} us)" test "${mx:-0}" -ge 30000
 r1=$(prof snd $P rtt_us)
 t_check "profile not moved by a delayed probe ($r0 -> $r1 us)" near_us "$r1" "$r0"
 e1=$(daccd_metric snd "daccd_dest_base_rtt_us{prefix=\"$P\"}")
-t_check "estimate not moved by a delayed probe ($e0 -> $e1 us)" near_us "$e1" "$e0"
+# an outlier can only raise an estimate: it must not have
+t_check "estimate not raised by a delayed probe ($e0 -> $e1 us)" \
+	test "$e1" -le $((e0 + (e0 / 100 > 250 ? e0 / 100 : 250)))
 t_eq "no path change for a delayed probe" "$changes0" "$(daccd_metric snd daccd_path_changes_total)"
 
 # 100 ms -> 60 ms
