@@ -42,10 +42,10 @@ python3 - "$out/meta.json" <<PY
 import json, os, platform, sys, time
 json.dump({"kernel": platform.release(), "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
            "rate_mbit": $rate_mbit, "reps": $reps, "ccs": "$ccs".split(), "scenarios": "$scen".split(),
-           "s1_bytes": ${BENCH_S1_BYTES:-4194304}, "s2_secs": ${BENCH_S2_SECS:-12},
-           "s3_secs": ${BENCH_S3_SECS:-8}, "s4_secs": ${BENCH_S4_SECS:-8},
-           "s5_bytes": ${BENCH_S5_BYTES:-2097152}, "s5_gap_ms": ${BENCH_S5_GAP_MS:-500},
-           "s6_secs": ${BENCH_S6_SECS:-12}, "cpus": os.cpu_count()}, open(sys.argv[1], "w"))
+           "s1_bytes": ${BENCH_S1_BYTES:-4194304}, "s2_secs": ${BENCH_S2_SECS:-10},
+           "s3_secs": ${BENCH_S3_SECS:-6}, "s4_secs": ${BENCH_S4_SECS:-6},
+           "s5_bytes": ${BENCH_S5_BYTES:-1048576}, "s5_gap_ms": ${BENCH_S5_GAP_MS:-500},
+           "s6_secs": ${BENCH_S6_SECS:-10}, "cpus": os.cpu_count()}, open(sys.argv[1], "w"))
 PY
 
 say() { echo "# bench: $*"; }
@@ -62,15 +62,15 @@ run_s2()
 {
 	local d=$1 cc=$2
 
-	flows "$d" far 5502 "snd 10.3.0.2 $cc -t ${BENCH_S2_SECS:-12}" &
+	flows "$d" far 5502 "snd 10.3.0.2 $cc -t ${BENCH_S2_SECS:-10}" &
 	local a=$!
-	flows "$d/near" near 5503 "snd 10.1.0.2 $cc -t ${BENCH_S2_SECS:-12}"
+	flows "$d/near" near 5503 "snd 10.1.0.2 $cc -t ${BENCH_S2_SECS:-10}"
 	wait $a
 }
 
 run_s3()
 {
-	local d=$1 cc=$2 s=${BENCH_S3_SECS:-8}
+	local d=$1 cc=$2 s=${BENCH_S3_SECS:-6}
 
 	mkdir -p "$d"
 	base_rtt snd 10.2.0.2 >"$d/base_ms"
@@ -84,7 +84,7 @@ run_s4()
 {
 	local d=$1 cc=$2
 
-	flows "$d" metro 5505 "snd 10.2.0.2 $cc -t ${BENCH_S4_SECS:-8}"
+	flows "$d" metro 5505 "snd 10.2.0.2 $cc -t ${BENCH_S4_SECS:-6}"
 }
 
 run_s5()
@@ -94,7 +94,7 @@ run_s5()
 	mkdir -p "$d"
 	for i in 3 2 1 0; do
 		nsx_bg r$i timeout 120 daccring -r $i -a $addrs -p 5600 -C "$cc" \
-			-s "${BENCH_S5_BYTES:-2097152}" -w 1 -i 2 -g "${BENCH_S5_GAP_MS:-500}" \
+			-s "${BENCH_S5_BYTES:-1048576}" -w 1 -i 2 -g "${BENCH_S5_GAP_MS:-500}" \
 			-o "$d/ring.json"
 		pids+=($!)
 	done
@@ -103,7 +103,7 @@ run_s5()
 
 run_s6()
 {
-	local d=$1 cc=$2 s=${BENCH_S6_SECS:-12}
+	local d=$1 cc=$2 s=${BENCH_S6_SECS:-10}
 
 	flows "$d" metro 5506 "snd 10.2.0.2 $cc -t $s" "snd 10.2.0.2 cubic -t $s"
 }

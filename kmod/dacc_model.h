@@ -61,6 +61,10 @@ static inline u64 div_u64(u64 dividend, u32 divisor)
  */
 #define DACC_CONG_Q_MIN_US	4000U
 #define DACC_COMP_ROUNDS	8U
+/* ... and above 3 x the queue our own backlog makes, up to this (a flow
+ * yielding to a competitor has a low rate, so a long own-queue time).
+ */
+#define DACC_CONG_Q_OWN_MAX_US	16000U
 /* ... and for at least this long: a long-RTT dacc flow draining its start
  * is not a competitor.  After DACC_COMP_HOLD_US in COMPETE, dacc yields
  * again to see whether the queue drains (two dacc flows never lock in).
@@ -238,11 +242,17 @@ static inline u32 dacc_model_alpha_delay(const struct dacc_model *m, u32 mss)
 	return (u32)dacc_min_u64(div_u64(bytes * DACC_USEC_PER_SEC, bw), ~0U);
 }
 
-static inline u32 dacc_model_cong_q(const struct dacc_model *m)
+/* The queue that says the buffer is filling: well above what the dacc
+ * flows make (alpha at our rate, which is N alpha at the link's: the
+ * threshold scales with the number of flows), and above the hosts' noise.
+ */
+static inline u32 dacc_model_cong_q(const struct dacc_model *m, u32 mss)
 {
 	u32 b = m->base_rtt_us == ~0U ? 0 : m->base_rtt_us;
+	u32 own = dacc_model_alpha_delay(m, mss);
 
-	return dacc_max_u32(DACC_CONG_Q_MIN_US, b >> 4);
+	own = dacc_min_u32(own, DACC_CONG_Q_OWN_MAX_US / 3) * 3;
+	return dacc_max_u32(dacc_max_u32(DACC_CONG_Q_MIN_US, b >> 4), own);
 }
 
 /* The RTT the pacer divides by: the round's lowest sample, else the base. */
@@ -404,7 +414,7 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 {
 	u32 rtt = m->round_min_rtt_us, elapsed = a->now_us - m->round_start_us;
 	u32 pkts = a->delivered - m->round_start_delivered;
-	u32 q, cong_q = dacc_model_cong_q(m);
+	u32 q, cong_q = dacc_model_cong_q(m, a->mss);
 	bool loss_cong = false;
 	u64 w = m->w;
 
