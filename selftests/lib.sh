@@ -221,6 +221,24 @@ conn_ccs()
 		awk '/ rto:/ { print $1 }' | sort -u | xargs
 }
 
+# dacc_cli_setup [NS...]: $DACC (the tree's CLI unless set), python3 and the
+# module, or skip the script; then namespaces NS... ("t" by default), and D
+# running the CLI in the first of them.
+dacc_cli_setup()
+{
+	DACC=${DACC:-$(command -v dacc || echo "$TOP/userspace/dacc/dacc")}
+	[ -x "$DACC" ] || t_skip_all "dacc not built (make userspace)"
+	command -v python3 >/dev/null || t_skip_all "python3 missing"
+	module_load || t_skip_all "tcp_dacc.ko does not load"
+	ns_create "${@:-t}" || t_skip_all "cannot create network namespaces"
+	_dacc_cli_ns=${1:-t}
+}
+
+D()
+{
+	"$DACC" -n "$(ns "$_dacc_cli_ns")" "$@"
+}
+
 # Load the module from the tree unless it is already there.
 module_load()
 {

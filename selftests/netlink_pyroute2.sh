@@ -6,17 +6,10 @@
 # events, agreeing with the dacc command; iproute2's genl shows the family.
 . "$(dirname "$0")/lib.sh"
 
-DACC=${DACC:-$(command -v dacc || echo "$TOP/userspace/dacc/dacc")}
-[ -x "$DACC" ] || t_skip_all "dacc not built (make userspace)"
 PY=/usr/bin/python3
 [ -x $PY ] || PY=python3
 $PY -c 'import pyroute2' 2>/dev/null || t_skip_all "python3-pyroute2 missing"
-module_load || t_skip_all "tcp_dacc.ko does not load"
-ns_create t || t_skip_all "cannot create a network namespace"
-D()
-{
-	"$DACC" -n "$(ns t)" "$@"
-}
+dacc_cli_setup
 
 out=$(nsx t genl ctrl get name dacc 2>&1)
 t_eq "genl ctrl get name dacc: name and version" "Name: dacc Version: 0x1" \

@@ -7,15 +7,7 @@
 # the expected answers computed by python's ipaddress module.
 . "$(dirname "$0")/lib.sh"
 
-DACC=${DACC:-$(command -v dacc || echo "$TOP/userspace/dacc/dacc")}
-[ -x "$DACC" ] || t_skip_all "dacc not built (make userspace)"
-command -v python3 >/dev/null || t_skip_all "python3 missing"
-module_load || t_skip_all "tcp_dacc.ko does not load"
-ns_create t || t_skip_all "cannot create a network namespace"
-D()
-{
-	"$DACC" -n "$(ns t)" "$@"
-}
+dacc_cli_setup
 # lpm ADDR EXPECTED_PREFIX
 lpm()
 {

@@ -5,15 +5,7 @@
 # requests and other namespaces' changes print nothing; it runs until killed.
 . "$(dirname "$0")/lib.sh"
 
-DACC=${DACC:-$(command -v dacc || echo "$TOP/userspace/dacc/dacc")}
-[ -x "$DACC" ] || t_skip_all "dacc not built (make userspace)"
-command -v python3 >/dev/null || t_skip_all "python3 missing"
-module_load || t_skip_all "tcp_dacc.ko does not load"
-ns_create t o || t_skip_all "cannot create network namespaces"
-D()
-{
-	"$DACC" -n "$(ns t)" "$@"
-}
+dacc_cli_setup t o
 work=$(mktemp -d)
 on_exit "rm -rf $work"
 

@@ -8,11 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/netlink_lib.sh"
 
-DACC=${DACC:-$(command -v dacc || echo "$TOP/userspace/dacc/dacc")}
-[ -x "$DACC" ] || t_skip_all "dacc not built (make userspace)"
-command -v python3 >/dev/null || t_skip_all "python3 missing"
-module_load || t_skip_all "tcp_dacc.ko does not load"
-ns_create a b || t_skip_all "cannot create network namespaces"
+dacc_cli_setup a b
 A()
 {
 	"$DACC" -n "$(ns a)" "$@"

@@ -6,14 +6,7 @@
 # control, may.
 . "$(dirname "$0")/lib.sh"
 
-DACC=${DACC:-$(command -v dacc || echo "$TOP/userspace/dacc/dacc")}
-[ -x "$DACC" ] || t_skip_all "dacc not built (make userspace)"
-module_load || t_skip_all "tcp_dacc.ko does not load"
-ns_create t || t_skip_all "cannot create a network namespace"
-D()
-{
-	"$DACC" -n "$(ns t)" "$@"
-}
+dacc_cli_setup
 # The namespace is entered as root, then privileges are dropped.
 U()
 {
