@@ -21,10 +21,14 @@ install)
 	for m in "$top"/packaging/*.8; do
 		[ -e "$m" ] && install -m 0644 "$m" "$destdir$prefix/share/man/man8/"
 	done
-	install -m 0644 "$top"/packaging/*.conf "$top/README.md" "$doc/"
+	install -m 0644 "$top"/packaging/modules-load.d-dacc.conf "$top"/packaging/sysctl.d-90-dacc.conf \
+		"$top"/packaging/daccd.conf "$top/README.md" "$doc/"
 	for u in "$top"/packaging/*.service; do
 		[ -e "$u" ] && install -D -m 0644 "$u" "$destdir/etc/systemd/system/$(basename "$u")"
 	done
+	# The example configuration, unless the operator already has one.
+	[ -e "$destdir/etc/dacc/daccd.conf" ] ||
+		install -D -m 0644 "$top/packaging/daccd.conf" "$destdir/etc/dacc/daccd.conf"
 	if [ -z "$destdir" ]; then
 		command -v dkms >/dev/null || { echo "install: dkms is missing (apt install dkms)" >&2; exit 1; }
 		dkms add -m tcp_dacc -v "$version" 2>/dev/null || true
