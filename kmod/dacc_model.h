@@ -148,7 +148,8 @@ struct dacc_model {
 	   distrust:1,		/* the profile's base RTT was found wrong */
 	   probe_rtt:1,		/* this round drains 2 alpha to renew min RTT */
 	   comp_loss:1,		/* the buffer overflowed in this high-queue episode */
-	   low_q:1;		/* last round's queue was far below our backlog's */
+	   low_q:1,		/* last round's queue was far below our backlog's */
+	   was_comp:1;		/* left COMPETE on time, not on a drained queue */
 	u8 start_high;		/* consecutive START samples showing a queue */
 };
 
@@ -503,6 +504,7 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 				m->comp_loss = 1;
 		} else {
 			m->comp_rounds = 0;
+			m->was_comp = 0;
 		}
 		/* dacc flows alone keep N x alpha of queue and never overflow
 		 * the buffer, however slowly they converge; a loss-based flow
@@ -510,7 +512,7 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 		 */
 		if (m->comp_rounds >= DACC_COMP_ROUNDS &&
 		    a->now_us - m->comp_since_us >=
-		    (m->comp_loss ? DACC_COMP_MIN_US : DACC_COMP_NOLOSS_US)) {
+		    (m->comp_loss || m->was_comp ? DACC_COMP_MIN_US : DACC_COMP_NOLOSS_US)) {
 			m->mode = DACC_COMPETE;
 			m->comp_since_us = a->now_us;
 			/* What we gave away while the queue did not drain. */
@@ -520,6 +522,12 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 		break;
 	case DACC_COMPETE:
 		if (q < cong_q / 2 || a->now_us - m->comp_since_us > DACC_COMP_HOLD_US) {
+			/* On time: yield to check, but come back to this
+			 * window, and sooner, if the queue stays.
+			 */
+			m->was_comp = q >= cong_q / 2;
+			if (m->was_comp)
+				m->prior_w = m->w;
 			m->mode = DACC_CRUISE;
 			m->comp_rounds = 0;
 		} else if (loss_cong) {

@@ -437,6 +437,24 @@ static void test_competitor_switches_mode(void **state)
 		drive_rounds(&m, &now, &deliv, 1, 70000, 200);
 	assert_int_equal(m.mode, DACC_COMPETE);
 	assert_true(dacc_model_cwnd(&m) >= 300);	/* what it gave away, back */
+	/* Still there after DACC_COMP_HOLD_US: dacc yields to check, and
+	 * comes back to its competitive window after 1 s, not 3 s.
+	 */
+	{
+		u32 t0 = now, w = dacc_model_cwnd(&m);
+
+		while (m.mode == DACC_COMPETE && now - t0 < 2 * DACC_COMP_HOLD_US)
+			drive_rounds(&m, &now, &deliv, 1, 70000, 0);
+		assert_int_equal(m.mode, DACC_CRUISE);
+		assert_true(now - t0 >= DACC_COMP_HOLD_US);
+		w = dacc_model_cwnd(&m);
+		t0 = now;
+		while (m.mode == DACC_CRUISE && now - t0 < DACC_COMP_NOLOSS_US)
+			drive_rounds(&m, &now, &deliv, 1, 70000, 0);
+		assert_int_equal(m.mode, DACC_COMPETE);
+		assert_true(now - t0 < DACC_COMP_NOLOSS_US);
+		assert_true(dacc_model_cwnd(&m) >= w);
+	}
 	/* The queue drains: back to CRUISE (the estimate lags a block). */
 	drive_rounds(&m, &now, &deliv, 2, 20500, 0);
 	assert_int_equal(m.mode, DACC_CRUISE);
