@@ -45,7 +45,8 @@ json.dump({"kernel": platform.release(), "date": time.strftime("%Y-%m-%dT%H:%M:%
            "s1_bytes": ${BENCH_S1_BYTES:-4194304}, "s2_secs": ${BENCH_S2_SECS:-10},
            "s3_secs": ${BENCH_S3_SECS:-6}, "s4_secs": ${BENCH_S4_SECS:-6},
            "s5_bytes": ${BENCH_S5_BYTES:-1048576}, "s5_gap_ms": ${BENCH_S5_GAP_MS:-500},
-           "s6_secs": ${BENCH_S6_SECS:-10}, "cpus": os.cpu_count()}, open(sys.argv[1], "w"))
+           "s6_secs": ${BENCH_S6_SECS:-10}, "cpus": os.cpu_count(),
+           "noprofile": ${BENCH_NOPROFILE:-0} == 1}, open(sys.argv[1], "w"))
 PY
 
 say() { echo "# bench: $*"; }
@@ -108,7 +109,7 @@ run_s6()
 	flows "$d" metro 5506 "snd 10.2.0.2 $cc -t $s" "snd 10.2.0.2 cubic -t $s"
 }
 
-setup()
+setup_topo()
 {
 	case $1 in
 	S1) BOTTLENECK_RATE=$BENCH_RATE BOTTLENECK_LIMIT=$(bdp_pkts 100) topo_create &&
@@ -137,6 +138,19 @@ setup()
 		profiles snd 10.2.0.0/24:20ms ;;
 	*) echo "# unknown scenario $1"; return 1 ;;
 	esac
+}
+
+# BENCH_NOPROFILE=1: the same scenarios with every profile removed, so
+# dacc runs on its own estimates (the issue's "within 10% of bbr").
+setup()
+{
+	local n
+
+	setup_topo "$1" || return 1
+	[ "${BENCH_NOPROFILE:-0}" = 1 ] || return 0
+	for n in $($IP netns list | awk '{print $1}' | grep "^$NS_PREFIX"); do
+		$IP netns exec "$n" dacc profile flush >/dev/null || return 1
+	done
 }
 
 teardown()

@@ -229,7 +229,8 @@ def main():
     # The Markdown table: medians, and dacc's ratio to the best peer.
     cols = [(s, m, hib) for s in meta["scenarios"] for m, hib in METRICS[s]]
     fmt = lambda v: "-" if v is None else ("%.3f" % v if abs(v) < 100 else "%.1f" % v)
-    L = ["# dacc benchmark: latest run", "",
+    L = ["# dacc benchmark: latest run" +
+         (" without profiles (BENCH_NOPROFILE=1)" if meta.get("noprofile") else ""), "",
          "Kernel %s, %s; bottleneck %g Mbit/s; %d repetition(s); medians." % (
              meta["kernel"], meta["date"], meta["rate_mbit"], meta["reps"]), "",
          "| algorithm | " + " | ".join("%s %s" % (s, m) for s, m, _ in cols) + " |",
