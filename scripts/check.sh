@@ -29,34 +29,31 @@ step()
 	return "$rc"
 }
 
+# build_one WHAT LOG MAKE_ARGS...: one TAP line; a failure (or, for the
+# module, any warning) shows the log.
+build_one()
+{
+	local what=$1 log=build/$2.log
+
+	shift 2
+	if make -s "$@" >"$log" 2>&1 && ! grep -qi 'warning' "$log"; then
+		echo "ok - build: $what"
+		return 0
+	fi
+	echo "not ok - build: $what"
+	sed 's/^/#   /' "$log"
+	return 1
+}
+
 build()
 {
-	local kver kdir
+	local kver
 
 	kver=$(vm_kernel_version) || { echo "not ok - build: no VM kernel (make deps)"; return 1; }
-	kdir=/lib/modules/$kver/build
-	if make -s -C "$kdir" M="$top" modules >build/module.log 2>&1 &&
-	   ! grep -qi 'warning' build/module.log; then
-		echo "ok - build: tcp_dacc.ko for $kver, no warnings"
-	else
-		echo "not ok - build: tcp_dacc.ko for $kver"
-		sed 's/^/#   /' build/module.log
-		return 1
-	fi
-	if make -s -C userspace >build/userspace.log 2>&1; then
-		echo "ok - build: userspace (-Wall -Wextra -Werror)"
-	else
-		echo "not ok - build: userspace"
-		sed 's/^/#   /' build/userspace.log
-		return 1
-	fi
-	if make -s -C selftests >build/selftests.log 2>&1; then
-		echo "ok - build: selftests helpers"
-	else
-		echo "not ok - build: selftests helpers"
-		sed 's/^/#   /' build/selftests.log
-		return 1
-	fi
+	build_one "tcp_dacc.ko for $kver, no warnings" module \
+		-C "/lib/modules/$kver/build" M="$top" modules &&
+	build_one "userspace (-Wall -Wextra -Werror)" userspace -C userspace &&
+	build_one "selftests helpers" selftests -C selftests
 }
 
 make -s linux-source
