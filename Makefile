@@ -16,6 +16,9 @@ VM_KDIR := /lib/modules/$(VM_KVER)/build
 # On a host with its own headers build for the running kernel, else for the VM.
 HOST_KDIR := /lib/modules/$(shell uname -r)/build
 KDIR ?= $(if $(wildcard $(HOST_KDIR)/Makefile),$(HOST_KDIR),$(VM_KDIR))
+# The same, found when a recipe runs: on a fresh machine `make demo` installs
+# the kernel (deps-if-missing) after this Makefile was read.
+VM_KDIR_NOW = /lib/modules/$$(. $(TOP)/selftests/vm/kernel.sh && vm_kernel_version)/build
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -70,7 +73,7 @@ unit: $(LSRC_STAMP)
 
 # The VM selftests, built for the VM's kernel.
 selftests: $(LSRC_STAMP)
-	$(Q)$(MAKE) -C $(VM_KDIR) M=$(TOP) modules >/dev/null
+	$(Q)$(MAKE) -C $(VM_KDIR_NOW) M=$(TOP) modules >/dev/null
 	$(Q)$(MAKE) -C $(TOP)/userspace >/dev/null
 	$(Q)$(TOP)/selftests/vm/run.sh $(TOP)/selftests/vm/guest-selftests.sh
 
@@ -78,12 +81,12 @@ check: deps-if-missing
 	$(Q)$(TOP)/scripts/check.sh
 
 demo: deps-if-missing
-	$(Q)$(MAKE) -C $(VM_KDIR) M=$(TOP) modules >/dev/null
+	$(Q)$(MAKE) -C $(VM_KDIR_NOW) M=$(TOP) modules >/dev/null
 	$(Q)$(MAKE) -C $(TOP)/userspace >/dev/null
 	$(Q)$(TOP)/selftests/vm/run.sh $(TOP)/scripts/demo.sh
 
 bench: deps-if-missing
-	$(Q)$(MAKE) -C $(VM_KDIR) M=$(TOP) modules >/dev/null
+	$(Q)$(MAKE) -C $(VM_KDIR_NOW) M=$(TOP) modules >/dev/null
 	$(Q)$(MAKE) -C $(TOP)/userspace >/dev/null
 	$(Q)$(TOP)/bench/run.sh
 
