@@ -17,14 +17,15 @@
  *   base RTT        the profile's, or our own windowed minimum if lower, or
  *                   ours alone when the profile is absent or clearly wrong
  *                   (own minimum above profile + 1/8 + 1 ms)
- *   CRUISE          w <- min(2w, (w + w * base / rtt + alpha) / 2)
+ *   CRUISE          w <- min(2w, (w + w * (base + qrev) / rtt + alpha) / 2)
+ *   qrev            the part of q spent on the way back (below)
  *
  * CRUISE is FAST TCP's rule: it settles where the flow keeps alpha packets
  * of backlog in the bottleneck queue.  Every flow keeps the same backlog, so
  * the queue is small (N x alpha) and the rates equal whatever the RTTs: the
  * update runs once per round, so a 100 ms flow moves as far per round as a
  * 2 ms one does (growth normalised by RTT, not per ACK).  alpha is
- * qtarget_us (1 ms) of queue at the profile's bandwidth hint, or
+ * qtarget_us (1.5 ms) of queue at the profile's bandwidth hint, or
  * alpha_pkts (8) without one.
  *
  * Start.  With a bandwidth hint the flow starts at one BDP (hint x base RTT)
@@ -39,6 +40,17 @@
  * fraction exceeds max(5%, 4 x the profile's loss baseline); then w shrinks
  * to 0.7 w, at most once a round.  Isolated random loss is retransmitted
  * and otherwise ignored.  A retransmission timeout halves the window.
+ *
+ * Reverse path.  ACKs that wait in a queue on the way back (behind the
+ * other direction's data) lengthen the RTT without being in dacc's queue.
+ * The peer's TCP timestamp (TSval, ms on Linux) against our clock gives the
+ * reverse one-way delay plus a clock offset; its excess over the minimum is
+ * that wait, and the rule counts it with the base (at most 65 ms, and only
+ * while it is below the RTT's whole excess: a peer clock at another rate
+ * yields nonsense that no RTT explains).  The minimum may rise by 0.5 ms
+ * every 10 s, which follows the drift of the two clocks.  A flow that
+ * starts into a reverse queue never saw its minimum and takes it as
+ * distance.  Without timestamps the wait counts as queue, as in FAST.
  *
  * Competition.  Against a loss-based flow the queue stays high however far
  * dacc yields.  After 8 rounds with q above the congestion threshold dacc
@@ -86,7 +98,7 @@ static u32 dacc_now_us(const struct tcp_sock *tp)
 
 static void dacc_set_pacing_rate(struct sock *sk, const struct dacc *ca)
 {
-	u64 rate = ca->m.pacing_bytes_ps;
+	u64 rate = dacc_model_pacing_rate(&ca->m);
 
 	if (!rate)
 		return;
@@ -183,7 +195,14 @@ static void dacc_cong_control(struct sock *sk, const struct rate_sample *rs)
 
 	if (rs->delivered < 0 || rs->interval_us <= 0) {
 		/* No valid sample (e.g. a pure loss marking): losses only. */
-		a.prior_delivered = ca->m.round_end_delivered - 1;
+		a.prior_delivered = ca->m.round_start_delivered - 1;
+	}
+	/* The peer's timestamp clock is in ms (TCP_TS_HZ) on Linux; one at
+	 * another rate is caught by the model (see dacc_model_round()).
+	 */
+	if (tp->rx_opt.saw_tstamp) {
+		a.rev_owd_us = a.now_us - tp->rx_opt.rcv_tsval * (USEC_PER_SEC / TCP_TS_HZ);
+		a.rev_valid = true;
 	}
 	if (dacc_model_on_ack(&ca->m, &a))
 		dacc_report(sk, ca);
@@ -226,7 +245,7 @@ static void dacc_cwnd_event(struct sock *sk, enum tcp_ca_event event)
 static size_t dacc_get_info(struct sock *sk, u32 ext, int *attr, union tcp_cc_info *info)
 {
 	const struct dacc *ca = inet_csk_ca(sk);
-	u64 bw = ca->m.bw_bytes_ps;
+	u64 bw = dacc_model_bw(&ca->m);
 
 	if (!(ext & (1 << (INET_DIAG_BBRINFO - 1))) &&
 	    !(ext & (1 << (INET_DIAG_VEGASINFO - 1))))

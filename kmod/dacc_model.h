@@ -7,7 +7,8 @@
  * Fixed point, named once:
  *   window  w         packets << DACC_W_SHIFT (1/256 packet)
  *   gains             << DACC_GAIN_SHIFT, DACC_UNIT is 1.0
- *   rates             bytes per second (u64)
+ *   rates             1024 bytes per second (u32, "kbytes"); computed in
+ *                     bytes per second (u64) and shifted
  *   times             microseconds (u32; differences survive the wrap)
  * Divisions: one u64 by u32 (div_u64) per round of the model, never per ACK;
  * the per-ACK path only compares, adds and shifts.
@@ -87,6 +88,11 @@ static inline u64 div_u64(u64 dividend, u32 divisor)
 #define DACC_HOST_SLACK_US	1000U
 /* Own minimum RTT window; at expiry one round runs 2 alpha smaller. */
 #define DACC_MIN_RTT_WIN_US	(10U * DACC_USEC_PER_SEC)
+/* The reverse path's minimum one-way delay moves up by at most this per
+ * DACC_MIN_RTT_WIN_US (50 ppm of clock drift between the hosts).
+ */
+#define DACC_REV_DRIFT_US	500U
+#define DACC_REV_NONE		0xffffU
 
 enum dacc_mode {
 	DACC_START = 0,		/* paced exponential start, no bandwidth hint */
@@ -115,12 +121,18 @@ struct dacc_ack {
 	u32 mss;
 	u32 srtt_us;		/* smoothed RTT (1/8 per sample), 0: none */
 	u32 mdev_us;		/* its mean deviation (1/4 per sample) */
+	/* Reverse one-way delay of this ACK, plus an unknown clock offset:
+	 * our clock (us) minus the peer's timestamp (TSval) in our units.
+	 * Only differences between samples mean anything.
+	 */
+	u32 rev_owd_us;
+	bool rev_valid;		/* the ACK carried a timestamp */
 	bool cwnd_limited;	/* the window, not the application, limited us */
 };
 
 struct dacc_model {
-	u64 bw_bytes_ps;		/* own delivery-rate estimate (decaying max) */
-	u64 pacing_bytes_ps;		/* what the pacer should do */
+	u32 bw_kbytes_ps;		/* own delivery-rate estimate (decaying max) */
+	u32 pacing_kbytes_ps;		/* what the pacer should do, 0: default */
 	u32 hint_kbytes_ps;		/* profile bandwidth hint, 1024 bytes/s, 0: none */
 	u32 prof_rtt_us;	/* profile base RTT, 0: none */
 	u32 min_rtt_us;		/* own windowed minimum, ~0U: no sample yet */
@@ -132,11 +144,16 @@ struct dacc_model {
 	u32 comp_since_us;	/* queue high since (CRUISE), COMPETE since */
 
 	u32 round_start_us;
-	u32 round_start_delivered;
-	u32 round_end_delivered;	/* a round ends once this is delivered */
+	u32 round_start_delivered;	/* a round ends once this is delivered */
 	u32 round_min_rtt_us;	/* lowest RTT sample of the round, ~0U: none */
 	u32 blk_min_us;		/* lowest RTT of the current block of samples */
 	u32 blk_last_us;	/* ... of the last complete block, 0: none */
+	/* Reverse one-way delay, see dacc_model_rev_sample(). */
+	u32 rev_min_us;		/* lowest sample (clock offset included) */
+	u16 rev_blk_us;		/* lowest excess over it in the current block */
+	u16 rev_q_us;		/* ... in the last complete block: reverse queue */
+	u16 rev_win_us;		/* ... since rev_stamp */
+	u16 rev_stamp;		/* window start, 1024 us units (wraps in 67 s) */
 	u16 round_losses;	/* saturates */
 	u16 loss_ewma;		/* smoothed per-round loss fraction, ppm / 16 */
 	u16 alpha_w;		/* backlog target, W units (at most 64 packets) */
@@ -150,8 +167,26 @@ struct dacc_model {
 	   comp_loss:1,		/* the buffer overflowed in this high-queue episode */
 	   low_q:1,		/* last round's queue was far below our backlog's */
 	   was_comp:1;		/* left COMPETE on time, not on a drained queue */
-	u8 start_high;		/* consecutive START samples showing a queue */
+	u8 start_high:7,	/* consecutive START samples showing a queue */
+	   rev_ok:1;		/* rev_min_us holds a sample */
 };
+
+/* Rates in bytes per second. */
+static inline u64 dacc_model_bw(const struct dacc_model *m)
+{
+	return (u64)m->bw_kbytes_ps << 10;
+}
+
+static inline u64 dacc_model_pacing_rate(const struct dacc_model *m)
+{
+	return (u64)m->pacing_kbytes_ps << 10;
+}
+
+static inline u32 dacc_kbytes(u64 bytes_ps)
+{
+	bytes_ps >>= 10;
+	return bytes_ps > ~0U ? ~0U : (u32)bytes_ps;
+}
 
 static inline u32 dacc_min_u32(u32 a, u32 b)
 {
@@ -236,7 +271,7 @@ static inline u32 dacc_model_qdelay(const struct dacc_model *m, u32 rtt_us)
 static inline u32 dacc_model_alpha_delay(const struct dacc_model *m, u32 mss)
 {
 	u64 bytes = ((u64)m->alpha_w * mss) >> DACC_W_SHIFT;
-	u32 bw = (u32)dacc_min_u64(m->bw_bytes_ps, ~0U);
+	u32 bw = (u32)dacc_min_u64(dacc_model_bw(m), ~0U);
 
 	if (bw < 1000)
 		return 0;
@@ -272,10 +307,11 @@ static inline void dacc_model_set_pacing(struct dacc_model *m, u32 mss, u32 gain
 	u64 bytes = ((u64)m->w * mss) >> DACC_W_SHIFT;
 
 	if (!rtt) {
-		m->pacing_bytes_ps = 0;	/* unknown: the kernel's default applies */
+		m->pacing_kbytes_ps = 0;	/* unknown: the kernel's default applies */
 		return;
 	}
-	m->pacing_bytes_ps = (div_u64(bytes * DACC_USEC_PER_SEC, rtt) * gain) >> DACC_GAIN_SHIFT;
+	m->pacing_kbytes_ps = dacc_kbytes((div_u64(bytes * DACC_USEC_PER_SEC, rtt) * gain) >>
+					  DACC_GAIN_SHIFT);
 }
 
 static inline u32 dacc_model_gain(const struct dacc_model *m)
@@ -297,7 +333,6 @@ static inline void dacc_model_round_reset(struct dacc_model *m, u32 now_us, u32 
 {
 	m->round_start_us = now_us;
 	m->round_start_delivered = delivered;
-	m->round_end_delivered = delivered;
 	m->round_min_rtt_us = ~0U;
 	m->round_losses = 0;
 	m->cwnd_limited = 0;
@@ -319,6 +354,8 @@ static inline void dacc_model_init(struct dacc_model *m, const struct dacc_model
 	m->min_rtt_us = c->srtt_us ? c->srtt_us : ~0U;
 	m->min_rtt_stamp_us = now_us;
 	m->blk_min_us = ~0U;
+	m->rev_blk_us = DACC_REV_NONE;
+	m->rev_win_us = DACC_REV_NONE;
 	dacc_model_update_base(m);
 	dacc_model_round_reset(m, now_us, delivered);
 
@@ -347,7 +384,7 @@ static inline void dacc_model_init(struct dacc_model *m, const struct dacc_model
 
 		m->w = dacc_clamp_w(dacc_bdp_w(hint, m->base_rtt_us, mss) + m->alpha_w);
 		m->mode = DACC_CRUISE;
-		m->pacing_bytes_ps = hint;
+		m->pacing_kbytes_ps = m->hint_kbytes_ps;
 	} else {
 		m->w = DACC_INIT_CWND << DACC_W_SHIFT;
 		m->mode = DACC_START;
@@ -365,7 +402,7 @@ static inline void dacc_model_end_start(struct dacc_model *m, u32 now_us, u32 de
 {
 	u32 elapsed = now_us - m->round_start_us;
 	u32 pkts = delivered - m->round_start_delivered;
-	u64 bw = m->bw_bytes_ps, w;
+	u64 bw = dacc_model_bw(m), w;
 
 	if (elapsed && pkts) {
 		u64 r = div_u64((u64)pkts * mss * DACC_USEC_PER_SEC, elapsed);
@@ -382,6 +419,75 @@ static inline void dacc_model_end_start(struct dacc_model *m, u32 now_us, u32 de
 	dacc_model_set_pacing(m, mss, DACC_CRUISE_GAIN);
 }
 
+static inline u16 dacc_rev_add(u16 ex, u32 d)
+{
+	if (ex == DACC_REV_NONE)
+		return ex;
+	return (u16)dacc_min_u32(ex + d, DACC_REV_NONE - 1);
+}
+
+static inline u16 dacc_rev_sub(u16 ex, u32 d)
+{
+	if (ex == DACC_REV_NONE)
+		return ex;
+	return ex > d ? (u16)(ex - d) : 0;
+}
+
+/* Every ACK with a timestamp: the reverse path's one-way delay.  What it
+ * has above its minimum is queueing on the way back (our ACKs behind the
+ * other direction's data): it lengthens the RTT, yet it is not in our
+ * bottleneck's queue.  The minimum absorbs the clock offset between the
+ * hosts; the excesses are u16, at most 65 ms.  A clock that does not run
+ * at our rate makes excesses no RTT can explain; the round drops those.
+ */
+static inline void dacc_model_rev_sample(struct dacc_model *m, u32 owd_us, u32 now_us)
+{
+	s32 ex = (s32)(owd_us - m->rev_min_us);
+	u16 e;
+
+	if (!m->rev_ok || ex < 0) {
+		u32 down = m->rev_ok ? (u32)-ex : 0;
+
+		if (!m->rev_ok) {
+			m->rev_win_us = DACC_REV_NONE;
+			m->rev_stamp = (u16)(now_us >> 10);
+		}
+		m->rev_min_us = owd_us;
+		m->rev_ok = 1;
+		m->rev_blk_us = dacc_rev_add(m->rev_blk_us, down);
+		m->rev_win_us = dacc_rev_add(m->rev_win_us, down);
+		m->rev_q_us = (u16)dacc_min_u32(m->rev_q_us + down, DACC_REV_NONE - 1);
+		ex = 0;
+	}
+	e = (u16)dacc_min_u32((u32)ex, DACC_REV_NONE - 1);
+	if (e < m->rev_blk_us)
+		m->rev_blk_us = e;
+	if (e < m->rev_win_us)
+		m->rev_win_us = e;
+}
+
+/* Once a round: every DACC_MIN_RTT_WIN_US the minimum may rise to the
+ * lowest sample of the window, by at most DACC_REV_DRIFT_US.  That follows
+ * the drift of the two clocks, and forgets a standing reverse queue only
+ * slowly (a bidirectional bulk transfer keeps one for minutes).
+ */
+static inline void dacc_model_rev_renew(struct dacc_model *m, u32 now_us)
+{
+	u32 up;
+
+	if (!m->rev_ok ||
+	    (u16)((now_us >> 10) - m->rev_stamp) < (DACC_MIN_RTT_WIN_US >> 10))
+		return;
+	m->rev_stamp = (u16)(now_us >> 10);
+	if (m->rev_win_us == DACC_REV_NONE)
+		return;
+	up = dacc_min_u32(m->rev_win_us, DACC_REV_DRIFT_US);
+	m->rev_min_us += up;
+	m->rev_blk_us = dacc_rev_sub(m->rev_blk_us, up);
+	m->rev_q_us = dacc_rev_sub(m->rev_q_us, up);
+	m->rev_win_us = DACC_REV_NONE;
+}
+
 /* Every RTT sample (pkts_acked): min filters, and START's early exit. */
 static inline void dacc_model_rtt_sample(struct dacc_model *m, u32 rtt_us, u32 now_us)
 {
@@ -390,7 +496,7 @@ static inline void dacc_model_rtt_sample(struct dacc_model *m, u32 rtt_us, u32 n
 	if (m->mode == DACC_START) {
 		if (dacc_model_qdelay(m, rtt_us) >
 		    dacc_max_u32(DACC_START_EXIT_MIN_US, m->base_rtt_us >> 3))
-			m->start_high += m->start_high < 255;
+			m->start_high += m->start_high < 127;
 		else
 			m->start_high = 0;
 	}
@@ -402,6 +508,9 @@ static inline void dacc_model_rtt_sample(struct dacc_model *m, u32 rtt_us, u32 n
 		m->blk_last_us = m->blk_min_us;
 		m->blk_min_us = ~0U;
 		m->blk_n = 0;
+		if (m->rev_blk_us != DACC_REV_NONE)
+			m->rev_q_us = m->rev_blk_us;
+		m->rev_blk_us = DACC_REV_NONE;
 	}
 	if (rtt_us <= m->min_rtt_us) {
 		m->min_rtt_us = rtt_us;
@@ -415,7 +524,7 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 {
 	u32 rtt = m->round_min_rtt_us, elapsed = a->now_us - m->round_start_us;
 	u32 pkts = a->delivered - m->round_start_delivered;
-	u32 q, cong_q = dacc_model_cong_q(m, a->mss);
+	u32 q, q_rev, cong_q = dacc_model_cong_q(m, a->mss);
 	bool loss_cong = false;
 	u64 w = m->w;
 
@@ -423,10 +532,12 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 	if (elapsed && pkts) {
 		u64 r = div_u64((u64)pkts * a->mss * DACC_USEC_PER_SEC, elapsed);
 
+		u64 bw = dacc_model_bw(m);
+
 		if (m->cwnd_limited)
-			m->bw_bytes_ps = dacc_max_u64(r, m->bw_bytes_ps - (m->bw_bytes_ps >> 3));
-		else if (r > m->bw_bytes_ps)
-			m->bw_bytes_ps = r;
+			m->bw_kbytes_ps = dacc_kbytes(dacc_max_u64(r, bw - (bw >> 3)));
+		else if (r > bw)
+			m->bw_kbytes_ps = dacc_kbytes(r);
 		m->loss_ewma -= m->loss_ewma >> 3;
 		m->loss_ewma += (u16)((m->round_losses * (DACC_USEC_PER_SEC >> 7)) /
 				      (pkts + m->round_losses));
@@ -446,6 +557,7 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 	} else if (a->now_us - m->min_rtt_stamp_us > DACC_MIN_RTT_WIN_US) {
 		m->min_rtt_stamp_us = a->now_us;	/* profile anchors the base */
 	}
+	dacc_model_rev_renew(m, a->now_us);
 
 	if (rtt == ~0U || m->base_rtt_us == ~0U)
 		goto out;
@@ -458,6 +570,12 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 	if (m->blk_last_us && m->blk_last_us > rtt)
 		rtt = m->blk_last_us;
 	q = dacc_model_qdelay(m, rtt);
+	/* Of that, what waited on the way back is not our queue: for the
+	 * window it is distance, like the base.  More than the whole RTT
+	 * excess is not a queue but a peer clock at another rate: ignored.
+	 */
+	q_rev = m->rev_ok && m->rev_q_us <= q ? m->rev_q_us : 0;
+	q -= q_rev;
 	if (m->round_losses &&
 	    (q > cong_q || m->loss_ewma > m->loss_limit))
 		loss_cong = true;
@@ -475,8 +593,10 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 		if (loss_cong) {
 			w = (w * DACC_BETA) >> DACC_GAIN_SHIFT;
 		} else {
-			/* w <- (w + w * base / rtt + alpha) / 2, at most 2w. */
-			u64 t = div_u64(w * m->base_rtt_us, rtt) + m->alpha_w;
+			/* w <- (w + w * (base + q_rev) / rtt + alpha) / 2,
+			 * at most 2w.
+			 */
+			u64 t = div_u64(w * (m->base_rtt_us + q_rev), rtt) + m->alpha_w;
 
 			t = (w + t) >> 1;
 			/* A queue far below what our alpha makes at our rate:
@@ -557,7 +677,9 @@ static inline bool dacc_model_on_ack(struct dacc_model *m, const struct dacc_ack
 	if (m->mode == DACC_START && m->start_high >= DACC_START_EXIT_SAMPLES)
 		dacc_model_end_start(m, a->now_us, a->delivered, a->mss);
 
-	if ((s32)(a->prior_delivered - m->round_end_delivered) < 0)
+	if (a->rev_valid)
+		dacc_model_rev_sample(m, a->rev_owd_us, a->now_us);
+	if ((s32)(a->prior_delivered - m->round_start_delivered) < 0)
 		return false;
 	dacc_model_round(m, a);
 	dacc_model_round_reset(m, a->now_us, a->delivered);
@@ -595,12 +717,12 @@ static inline u32 dacc_model_undo(struct dacc_model *m)
  */
 static inline void dacc_model_idle_restart(struct dacc_model *m, u32 now_us, u32 delivered)
 {
-	u64 rate = m->bw_bytes_ps, hint = (u64)m->hint_kbytes_ps << 10;
+	u32 rate = m->bw_kbytes_ps, hint = m->hint_kbytes_ps;
 
 	if (hint && (!rate || hint < rate))
 		rate = hint;
-	if (rate && (!m->pacing_bytes_ps || rate < m->pacing_bytes_ps))
-		m->pacing_bytes_ps = rate;
+	if (rate && (!m->pacing_kbytes_ps || rate < m->pacing_kbytes_ps))
+		m->pacing_kbytes_ps = rate;
 	dacc_model_round_reset(m, now_us, delivered);
 }
 

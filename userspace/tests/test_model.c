@@ -35,6 +35,7 @@ struct pkt {
 	uint64_t ack_ns;	/* when its ACK (or loss notice) reaches the sender */
 	uint64_t sent_ns;
 	u32 prior_delivered;
+	u32 tsval;		/* the peer's timestamp on its ACK */
 	int lost;
 };
 
@@ -50,6 +51,7 @@ struct flow {
 	uint64_t idle_until_ns;	/* app-limited until then */
 	uint64_t next_tx_ns;	/* the pacer's next departure */
 	u32 srtt_us, mdev_us;
+	int ts;			/* peer timestamps: 0 none, 1 ms clock, 2 at half rate */
 };
 
 static struct flow pool[2];
@@ -61,6 +63,7 @@ struct sim {
 	uint64_t last_dep_ns;
 	u32 limit;		/* bottleneck queue, packets */
 	u32 loss_ppm;		/* random loss */
+	uint64_t rev_q_ns;	/* queueing on the way back, for every ACK */
 	uint64_t rng;
 	/* queueing delay statistics after warm-up */
 	uint64_t q_sum_ns, q_n, q_max_ns;
@@ -91,6 +94,7 @@ static struct flow *flow_new(u32 base_us, const struct dacc_model_cfg *c)
 	f = &pool[pool_used++];
 	memset(f, 0, sizeof(*f));
 	f->base_us = base_us;
+	f->ts = 1;
 	dacc_model_init(&f->m, c, 0, 0);
 	return f;
 }
@@ -120,15 +124,19 @@ static void flow_send(struct sim *s, struct flow *f)
 		uint64_t dep = (s->last_dep_ns > s->now_ns ? s->last_dep_ns : s->now_ns) + s->svc_ns;
 
 		s->last_dep_ns = dep;
-		p->ack_ns = dep + (uint64_t)f->base_us * 1000;
+		p->ack_ns = dep + (uint64_t)f->base_us * 1000 + s->rev_q_ns;
+		/* The receiver stamps its ACK when the data arrives. */
+		dep += (uint64_t)f->base_us * 500;
+		p->tsval = 777777 + (u32)(dep / (f->ts == 2 ? 2 * MS : MS));
 	}
 	/* ACKs of one flow arrive in order. */
 	if (p->ack_ns < f->last_ack_ns)
 		p->ack_ns = f->last_ack_ns;
 	f->last_ack_ns = p->ack_ns;
 	f->tail++;
-	if (f->m.pacing_bytes_ps)
-		f->next_tx_ns = s->now_ns + (uint64_t)MSS * 1000000000ULL / f->m.pacing_bytes_ps;
+	if (f->m.pacing_kbytes_ps)
+		f->next_tx_ns = s->now_ns + (uint64_t)MSS * 1000000000ULL /
+				dacc_model_pacing_rate(&f->m);
 }
 
 static void flow_ack(struct sim *s, struct flow *f, uint64_t warm_ns)
@@ -144,7 +152,8 @@ static void flow_ack(struct sim *s, struct flow *f, uint64_t warm_ns)
 	}
 	f->delivered++;
 	if (s->now_ns >= warm_ns) {
-		uint64_t q = (p->ack_ns - p->sent_ns) - (uint64_t)f->base_us * 1000 - s->svc_ns;
+		uint64_t q = (p->ack_ns - p->sent_ns) - (uint64_t)f->base_us * 1000 - s->svc_ns -
+			     s->rev_q_ns;
 
 		f->bytes += MSS;
 		s->q_sum_ns += q;
@@ -171,12 +180,17 @@ static void flow_ack(struct sim *s, struct flow *f, uint64_t warm_ns)
 	a.inflight = inflight(f);
 	a.mss = MSS;
 	a.cwnd_limited = s->now_ns >= f->idle_until_ns && inflight(f) + 1 >= dacc_model_cwnd(&f->m);
+	if (f->ts) {
+		a.rev_valid = true;
+		a.rev_owd_us = a.now_us - p->tsval * 1000;	/* as cong.c does */
+	}
 	f->pending_losses = 0;
 	if (dacc_model_on_ack(&f->m, &a) && getenv("MODEL_TRACE"))
 		print_message("# t %llu ms base %u rtt %u mode %u cwnd %u pacing %llu bw %llu\n",
 			      (unsigned long long)(s->now_ns / MS), f->base_us, rtt_us, f->m.mode,
-			      dacc_model_cwnd(&f->m), (unsigned long long)f->m.pacing_bytes_ps,
-			      (unsigned long long)f->m.bw_bytes_ps);
+			      dacc_model_cwnd(&f->m),
+			      (unsigned long long)dacc_model_pacing_rate(&f->m),
+			      (unsigned long long)dacc_model_bw(&f->m));
 }
 
 /* Run flows until end_ns; count delivery after warm_ns. */
@@ -242,7 +256,7 @@ static void test_init_hint_starts_at_bdp(void **state)
 	assert_int_equal(m.mode, DACC_CRUISE);
 	assert_in_range(dacc_model_cwnd(&m), 863 + 12, 863 + 14);
 	assert_int_equal(m.base_rtt_us, 100000);
-	assert_in_range(m.pacing_bytes_ps, 12200000, 12500000);
+	assert_in_range(dacc_model_pacing_rate(&m), 12200000, 12500000);
 	/* alpha: 1.5 ms at 100 Mbit/s = 12.9 packets, rounded. */
 	assert_int_equal(m.alpha_w, 13 * DACC_W_ONE);
 }
@@ -258,7 +272,7 @@ static void test_init_no_profile(void **state)
 	assert_int_equal(m.base_rtt_us, 20000);
 	assert_int_equal(m.alpha_w, 8 * DACC_W_ONE);
 	/* START paces at twice the window's rate: 2 x 10 x 1448 B / 20 ms. */
-	assert_int_equal(m.pacing_bytes_ps, 2ULL * 10 * MSS * 1000000 / 20000);
+	assert_int_equal(m.pacing_kbytes_ps, 2ULL * 10 * MSS * 1000000 / 20000 / 1024);
 }
 
 /* Rounds by hand: every ACK of a round carries the same RTT. */
@@ -356,7 +370,7 @@ static void test_loss_with_queue_cuts_once_per_round(void **state)
 	/* 10 losses in a round with 60 ms of queue: one cut to 0.7 w (the
 	 * FAST rule does not run in that round).
 	 */
-	m.round_end_delivered = 1;
+	m.round_start_delivered = 1;
 	for (u32 i = 0; i < 1000; i++) {
 		struct dacc_ack a = {
 			.now_us = 100 * i, .delivered = i + 1, .prior_delivered = 0,
@@ -474,8 +488,8 @@ static void test_idle_restart_paces_at_history(void **state)
 	dacc_model_idle_restart(&m, now + 2000000, deliv);
 	/* The window stays; the pacer runs at the rate delivered before. */
 	assert_int_equal(dacc_model_cwnd(&m), w);
-	assert_true(m.pacing_bytes_ps <= m.bw_bytes_ps);
-	assert_true(m.bw_bytes_ps > 11000000);
+	assert_true(m.pacing_kbytes_ps <= m.bw_kbytes_ps);
+	assert_true(dacc_model_bw(&m) > 11000000);
 }
 
 /* Simulated: one flow with the full profile fills the link and keeps the
@@ -579,6 +593,55 @@ static void test_sim_profile_too_low(void **state)
 	assert_true(q_mean_ms(&s) < 3.0);
 }
 
+/* Simulated: the ACKs queue 20 ms on the way back (the other direction's
+ * data, or a loss-based flow there).  With the peer's timestamps dacc sees
+ * that the wait is not in its own queue and keeps the link full; without
+ * them the longer RTT reads as its own queue and the window yields.
+ */
+static double sim_reverse_queue(int ts, double *q_ms)
+{
+	struct sim s;
+	struct dacc_model_cfg c = cfg(20000, 100000000, 20000);
+	struct flow *f;
+
+	sim_init(&s, 100000000, 3000, 0);
+	f = flow_new(20000, &c);
+	f->ts = ts;
+	sim_run(&s, &f, 1, 2 * SEC, 2 * SEC);
+	s.rev_q_ns = 20 * MS;
+	sim_run(&s, &f, 1, 8 * SEC, 4 * SEC);
+	*q_ms = q_mean_ms(&s);
+	print_message("# timestamps %d: rate %.3f queue %.2f ms mode %u\n", ts,
+		      rate_frac(&s, f, 4 * SEC), *q_ms, f->m.mode);
+	return rate_frac(&s, f, 4 * SEC);
+}
+
+static void test_sim_reverse_queue(void **state)
+{
+	double q;
+
+	assert_true(sim_reverse_queue(1, &q) > 0.95);
+	assert_true(q < 3.0);
+	assert_true(sim_reverse_queue(0, &q) < 0.9);
+}
+
+/* Simulated: a peer whose timestamp clock runs at half our rate: its
+ * "reverse delay" grows without bound; dacc must ignore it, not flood.
+ */
+static void test_sim_reverse_clock_wrong(void **state)
+{
+	struct sim s;
+	struct dacc_model_cfg c = cfg(20000, 100000000, 20000);
+	struct flow *f;
+
+	sim_init(&s, 100000000, 3000, 0);
+	f = flow_new(20000, &c);
+	f->ts = 2;
+	sim_run(&s, &f, 1, 5 * SEC, 1 * SEC);
+	assert_true(rate_frac(&s, f, 4 * SEC) > 0.97);
+	assert_true(q_mean_ms(&s) < 2.0);
+}
+
 /* Simulated: no profile at all, own estimates only. */
 static void test_sim_no_profile(void **state)
 {
@@ -597,6 +660,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init_hint_starts_at_bdp),
+		cmocka_unit_test(test_sim_reverse_queue),
+		cmocka_unit_test(test_sim_reverse_clock_wrong),
 		cmocka_unit_test(test_init_no_profile),
 		cmocka_unit_test(test_short_profile_host_latency),
 		cmocka_unit_test(test_queue_building_shrinks_window),
