@@ -72,9 +72,14 @@ ring_create()
 
 	ns_create wa wb r0 r1 r2 r3 || return 1
 	veth_pair wa wan 10.99.0.1/30 wb wan 10.99.0.2/30 || return 1
+	# The delay first, then the rate and its buffer: netem's limit counts
+	# the packets still in the delay line, so one netem with both would
+	# leave a buffer of limit minus 20 ms of packets (and of ACKs).
 	for n in wa wb; do
 		nsx $n sysctl -qw net.ipv4.ip_forward=1
-		nsx $n $TC qdisc replace dev wan root netem delay 20ms rate "$BENCH_RATE" \
+		nsx $n $TC qdisc replace dev wan root handle 1: netem delay 20ms limit 100000 ||
+			return 1
+		nsx $n $TC qdisc add dev wan parent 1:1 handle 2: netem rate "$BENCH_RATE" \
 			limit "$wan_limit" ${loss:+loss $loss} || return 1
 	done
 	nsx wa $IP route add 10.60.0.0/24 via 10.99.0.2

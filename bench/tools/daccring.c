@@ -9,9 +9,23 @@
  * 256) then all-gather (n - 1 steps), pipelined as NCCL does: a byte of step
  * k goes out as soon as the byte it depends on, of step k - 1, has arrived,
  * so the ring streams.  Between iterations the rank "computes" for GAP_MS
- * (the connections idle).  Rank 0 prints JSON: the time of each timed
- * iteration and the bus bandwidth 2 (n - 1) / n x BYTES / mean time.  Every
- * rank checks the result.
+ * (the connections idle).  Every rank checks the result.
+ *
+ * Every iteration starts with a barrier, as nccl-tests' do: "ready" goes
+ * round the ring, then "go", and each rank starts as "go" passes it (the
+ * bytes travel in the data streams, which are idle then).  Without it a
+ * rank that finished the previous iteration early would start early too,
+ * and its first chunk would wait in the next rank's socket before that
+ * rank started its clock: per-rank times came out above the link's rate.
+ *
+ * The time of an iteration is the collective's: from the first rank's
+ * start to the last rank's end (the "go" wave, one ring trip, included).
+ * After the last iteration the ranks exchange their start and end times
+ * with one more all-reduce (each rank's slot is zero elsewhere, so the
+ * byte sums are a gather); this needs one clock for all ranks, which the
+ * network namespaces of one host (the bench's VM) share.  Rank 0 prints
+ * JSON: the collective time of each timed iteration, its own, each rank's
+ * span, and the bus bandwidth 2 (n - 1) / n x BYTES / mean collective time.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -73,6 +87,41 @@ static int connect_next(const char *addr, int port, const char *cc)
 static size_t mod(long a, long n)
 {
 	return (size_t)(((a % n) + n) % n);
+}
+
+static void put_byte(int fd, char c)
+{
+	if (write(fd, &c, 1) != 1)
+		die("barrier write");
+}
+
+static void get_byte(int fd, char want)
+{
+	char c;
+	ssize_t rd = read(fd, &c, 1);
+
+	if (rd != 1 || c != want) {
+		errno = rd == 1 ? EPROTO : rd ? errno : EPIPE;
+		die("barrier read");
+	}
+}
+
+/* Rank 0 sends "ready" once it is; the others pass it on once they are.
+ * Back at rank 0, it sends "go", and every rank starts as "go" passes.
+ */
+static void barrier(int r, int out, int in)
+{
+	if (r == 0) {
+		put_byte(out, 'R');
+		get_byte(in, 'R');
+		put_byte(out, 'G');
+		get_byte(in, 'G');
+	} else {
+		get_byte(in, 'R');
+		put_byte(out, 'R');
+		get_byte(in, 'G');
+		put_byte(out, 'G');
+	}
 }
 
 /* One all-reduce over the ring, in place. */
@@ -138,6 +187,15 @@ static void allreduce(uint8_t *data, size_t chunk, int r, int n, int out, int in
 	}
 }
 
+/* Timestamp IDX of rank K in the gathered table. */
+static uint64_t stamp(const uint64_t *tab, size_t slot, int k, int idx)
+{
+	uint64_t v;
+
+	memcpy(&v, (const uint8_t *)tab + (size_t)k * slot + (size_t)idx * sizeof(v), sizeof(v));
+	return v;
+}
+
 int main(int argc, char **argv)
 {
 	const char *addrs[MAX_RANKS], *cc = NULL, *outf = NULL;
@@ -145,7 +203,8 @@ int main(int argc, char **argv)
 	size_t bytes = 16u << 20, chunk;
 	char *alist = NULL;
 	uint8_t *data;
-	double *t;
+	uint64_t *st, *tab;
+	size_t slot;
 	FILE *out = stdout;
 	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
 	int fd_out, fd_in;
@@ -176,8 +235,11 @@ int main(int argc, char **argv)
 	chunk = bytes / (size_t)n;
 	bytes = chunk * (size_t)n;
 	data = malloc(bytes);
-	t = calloc((size_t)iters, sizeof(*t));
-	if (!data || !t)
+	/* Per rank: a start and an end per timed iteration. */
+	slot = 2 * (size_t)iters * sizeof(uint64_t);
+	st = calloc(2 * (size_t)iters, sizeof(*st));
+	tab = calloc((size_t)n, slot);
+	if (!data || !st || !tab)
 		die("malloc");
 
 	ls = socket(AF_INET6, SOCK_STREAM, 0);
@@ -200,10 +262,13 @@ int main(int argc, char **argv)
 			data[j] = (uint8_t)(r + j);
 		if (it && gap_ms)
 			usleep((useconds_t)gap_ms * 1000);
+		barrier(r, fd_out, fd_in);
 		t0 = now_ns();
 		allreduce(data, chunk, r, n, fd_out, fd_in);
-		if (it >= warm)
-			t[it - warm] = (double)(now_ns() - t0) / 1e9;
+		if (it >= warm) {
+			st[2 * (it - warm)] = t0;
+			st[2 * (it - warm) + 1] = now_ns();
+		}
 		/* Every byte j is now the sum over ranks of (rank + j). */
 		for (size_t j = 0; j < bytes; j++) {
 			uint8_t want = (uint8_t)(n * j + n * (n - 1) / 2);
@@ -215,20 +280,48 @@ int main(int argc, char **argv)
 			}
 		}
 	}
+	memcpy((uint8_t *)tab + (size_t)r * slot, st, slot);
+	allreduce((uint8_t *)tab, slot, r, n, fd_out, fd_in);
 	if (r == 0) {
-		double sum = 0;
+		double sum = 0, t[iters];
+		uint64_t first[iters];
+
+		for (int i = 0; i < iters; i++) {
+			uint64_t last = 0;
+
+			first[i] = UINT64_MAX;
+			for (int k = 0; k < n; k++) {
+				uint64_t s0 = stamp(tab, slot, k, 2 * i), s1 = stamp(tab, slot, k, 2 * i + 1);
+
+				first[i] = s0 < first[i] ? s0 : first[i];
+				last = s1 > last ? s1 : last;
+			}
+			t[i] = (double)(last - first[i]) / 1e9;
+			sum += t[i];
+		}
 
 		if (outf) {
 			out = fopen(outf, "w");
 			if (!out)
 				die(outf);
 		}
-		for (int i = 0; i < iters; i++)
-			sum += t[i];
 		fprintf(out, "{\"ranks\": %d, \"bytes\": %zu, \"algo\": \"%s\", \"gap_ms\": %d, "
 			"\"time_s\": [", n, bytes, cc ? cc : "default", gap_ms);
 		for (int i = 0; i < iters; i++)
 			fprintf(out, "%s%.6f", i ? ", " : "", t[i]);
+		fprintf(out, "], \"rank0_time_s\": [");
+		for (int i = 0; i < iters; i++)
+			fprintf(out, "%s%.6f", i ? ", " : "", (double)(st[2 * i + 1] - st[2 * i]) / 1e9);
+		/* Each rank's start and end, from the iteration's first start. */
+		fprintf(out, "], \"spans_s\": [");
+		for (int i = 0; i < iters; i++) {
+			fprintf(out, "%s[", i ? ", " : "");
+			for (int k = 0; k < n; k++)
+				fprintf(out, "%s[%.6f, %.6f]", k ? ", " : "",
+					(double)(stamp(tab, slot, k, 2 * i) - first[i]) / 1e9,
+					(double)(stamp(tab, slot, k, 2 * i + 1) - first[i]) / 1e9);
+			fprintf(out, "]");
+		}
 		fprintf(out, "], \"busbw_mbps\": %.3f}\n",
 			2.0 * (n - 1) / n * (double)bytes * 8 / (sum / iters) / 1e6);
 		if (outf)
@@ -237,6 +330,7 @@ int main(int argc, char **argv)
 	close(fd_out);
 	close(fd_in);
 	free(data);
-	free(t);
+	free(st);
+	free(tab);
 	return 0;
 }
