@@ -53,10 +53,14 @@
  * distance.  Without timestamps the wait counts as queue, as in FAST.
  *
  * Competition.  Against a loss-based flow the queue stays high however far
- * dacc yields.  After 8 rounds with q above the congestion threshold dacc
- * restores the window it had before and runs Reno-like (COMPETE: one packet
- * more per round, 0.7 w on loss) until the queue drains to half the
- * threshold, then returns to CRUISE.
+ * dacc yields.  After 8 rounds (and 1 s, or 3 s without a loss) with q
+ * above the congestion threshold dacc restores the window it had before,
+ * or with a bandwidth hint half the pipe (hint x RTT / 2) if that is more,
+ * and runs Reno-like (COMPETE: one packet more per round, 0.7 w on loss)
+ * until the queue drains to half the threshold.  Every 5 s it checks
+ * (CHECK): for two rounds it shrinks to delivery rate x base, which drains
+ * its own packets from the queue; if the rest drains too the competitor has
+ * left (CRUISE), else it returns to COMPETE with its window.
  *
  * Idle.  The kernel does not restart the window after idle for an algorithm
  * with cong_control; on CA_EVENT_TX_START dacc keeps its window and paces the

@@ -67,8 +67,9 @@ static inline u64 div_u64(u64 dividend, u32 divisor)
  */
 #define DACC_CONG_Q_OWN_MAX_US	16000U
 /* ... and for at least this long: a long-RTT dacc flow draining its start
- * is not a competitor.  After DACC_COMP_HOLD_US in COMPETE, dacc yields
- * again to see whether the queue drains (two dacc flows never lock in).
+ * is not a competitor.  After DACC_COMP_HOLD_US in COMPETE, dacc drains
+ * its own part of the queue for two rounds (CHECK) to see whether the rest
+ * drains too, that is, whether the competitor is still there.
  */
 #define DACC_COMP_MIN_US	1000000U
 /* A yielding flow with a window of a few packets rarely sees the losses of
@@ -98,6 +99,7 @@ enum dacc_mode {
 	DACC_START = 0,		/* paced exponential start, no bandwidth hint */
 	DACC_CRUISE = 1,	/* FAST-style backlog of alpha packets */
 	DACC_COMPETE = 2,	/* a loss-based competitor holds the queue */
+	DACC_CHECK = 3,		/* COMPETE, our own queue drained: is it still? */
 };
 
 /* What the flow knows at init: the profile (zeros without one). */
@@ -165,8 +167,7 @@ struct dacc_model {
 	   distrust:1,		/* the profile's base RTT was found wrong */
 	   probe_rtt:1,		/* this round drains 2 alpha to renew min RTT */
 	   comp_loss:1,		/* the buffer overflowed in this high-queue episode */
-	   low_q:1,		/* last round's queue was far below our backlog's */
-	   was_comp:1;		/* left COMPETE on time, not on a drained queue */
+	   low_q:1;		/* last round's queue was far below our backlog's */
 	u8 start_high:7,	/* consecutive START samples showing a queue */
 	   rev_ok:1;		/* rev_min_us holds a sample */
 };
@@ -624,7 +625,6 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 				m->comp_loss = 1;
 		} else {
 			m->comp_rounds = 0;
-			m->was_comp = 0;
 		}
 		/* dacc flows alone keep N x alpha of queue and never overflow
 		 * the buffer, however slowly they converge; a loss-based flow
@@ -632,29 +632,62 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 		 */
 		if (m->comp_rounds >= DACC_COMP_ROUNDS &&
 		    a->now_us - m->comp_since_us >=
-		    (m->comp_loss || m->was_comp ? DACC_COMP_MIN_US : DACC_COMP_NOLOSS_US)) {
+		    (m->comp_loss ? DACC_COMP_MIN_US : DACC_COMP_NOLOSS_US)) {
 			m->mode = DACC_COMPETE;
 			m->comp_since_us = a->now_us;
-			/* What we gave away while the queue did not drain. */
+			/* What we gave away while the queue did not drain;
+			 * with a bandwidth hint at least half the pipe (the
+			 * hint x this RTT, the competitor's queue included):
+			 * our share beside one competitor.
+			 */
 			if (m->prior_w > w)
 				w = m->prior_w;
+			if (m->hint_kbytes_ps)
+				w = dacc_max_u64(w, dacc_bdp_w((u64)m->hint_kbytes_ps << 10,
+							       rtt, a->mss) >> 1);
 		}
 		break;
 	case DACC_COMPETE:
-		if (q < cong_q / 2 || a->now_us - m->comp_since_us > DACC_COMP_HOLD_US) {
-			/* On time: yield to check, but come back to this
-			 * window, and sooner, if the queue stays.
-			 */
-			m->was_comp = q >= cong_q / 2;
-			if (m->was_comp)
-				m->prior_w = m->w;
+		if (q < cong_q / 2) {
 			m->mode = DACC_CRUISE;
 			m->comp_rounds = 0;
+		} else if (a->now_us - m->comp_since_us > DACC_COMP_HOLD_US) {
+			/* On time: shrink to our share of the pipe without
+			 * queue (delivery rate x base), which drains the
+			 * packets we hold in the queue.  Alone, the queue
+			 * empties; beside a competitor it stays.
+			 */
+			u64 bw = dacc_model_bw(m);
+
+			m->prior_w = m->w;
+			m->mode = DACC_CHECK;
+			m->comp_rounds = 0;
+			if (bw)
+				w = dacc_min_u64(w, dacc_bdp_w(bw, m->base_rtt_us + q_rev, a->mss));
+			else
+				w = w >> 1;
 		} else if (loss_cong) {
 			w = (w * DACC_BETA) >> DACC_GAIN_SHIFT;
 		} else if (m->cwnd_limited) {
 			w += DACC_W_ONE;	/* Reno's one packet per round */
 		}
+		break;
+	case DACC_CHECK:
+		/* The drain shows in the second round; judged on that
+		 * round's lowest RTT alone (a block may predate it).
+		 */
+		if (++m->comp_rounds < 2)
+			break;
+		q = dacc_model_qdelay(m, m->round_min_rtt_us);
+		q = q > q_rev ? q - q_rev : 0;
+		if (q < cong_q / 2) {
+			m->mode = DACC_CRUISE;		/* the competitor left */
+		} else {
+			m->mode = DACC_COMPETE;		/* still there: back */
+			m->comp_since_us = a->now_us;
+			w = dacc_max_u64(w, m->prior_w);
+		}
+		m->comp_rounds = 0;
 		break;
 	}
 	if (m->mode == DACC_CRUISE && m->comp_rounds == 0)

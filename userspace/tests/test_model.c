@@ -451,27 +451,60 @@ static void test_competitor_switches_mode(void **state)
 		drive_rounds(&m, &now, &deliv, 1, 70000, 200);
 	assert_int_equal(m.mode, DACC_COMPETE);
 	assert_true(dacc_model_cwnd(&m) >= 300);	/* what it gave away, back */
-	/* Still there after DACC_COMP_HOLD_US: dacc yields to check, and
-	 * comes back to its competitive window after 1 s, not 3 s.
+	/* Still there after DACC_COMP_HOLD_US: dacc drains its own part of
+	 * the queue for two rounds (CHECK), sees the rest stay, and returns
+	 * to COMPETE with its window.
 	 */
 	{
-		u32 t0 = now, w = dacc_model_cwnd(&m);
+		u32 t0 = now, w;
 
 		while (m.mode == DACC_COMPETE && now - t0 < 2 * DACC_COMP_HOLD_US)
 			drive_rounds(&m, &now, &deliv, 1, 70000, 0);
-		assert_int_equal(m.mode, DACC_CRUISE);
+		assert_int_equal(m.mode, DACC_CHECK);
 		assert_true(now - t0 >= DACC_COMP_HOLD_US);
-		w = dacc_model_cwnd(&m);
-		t0 = now;
-		while (m.mode == DACC_CRUISE && now - t0 < DACC_COMP_NOLOSS_US)
-			drive_rounds(&m, &now, &deliv, 1, 70000, 0);
+		w = m.prior_w >> DACC_W_SHIFT;
+		/* The drain: the delivery rate x the base, below the window. */
+		assert_true(dacc_model_cwnd(&m) < w);
+		drive_rounds(&m, &now, &deliv, 2, 70000, 0);
 		assert_int_equal(m.mode, DACC_COMPETE);
-		assert_true(now - t0 < DACC_COMP_NOLOSS_US);
 		assert_true(dacc_model_cwnd(&m) >= w);
 	}
+	/* The next check finds the queue gone with our part of it: the
+	 * competitor left, back to CRUISE.
+	 */
+	{
+		u32 t0 = now;
+
+		while (m.mode == DACC_COMPETE && now - t0 < 2 * DACC_COMP_HOLD_US)
+			drive_rounds(&m, &now, &deliv, 1, 70000, 0);
+		assert_int_equal(m.mode, DACC_CHECK);
+		drive_rounds(&m, &now, &deliv, 2, 20500, 0);
+		assert_int_equal(m.mode, DACC_CRUISE);
+	}
+	m.mode = DACC_COMPETE;
+	m.comp_since_us = now;
 	/* The queue drains: back to CRUISE (the estimate lags a block). */
 	drive_rounds(&m, &now, &deliv, 2, 20500, 0);
 	assert_int_equal(m.mode, DACC_CRUISE);
+}
+
+/* With a bandwidth hint, COMPETE starts at half the pipe (the hint x the
+ * RTT, the competitor's queue included), not at the few packets dacc had
+ * left while it yielded.
+ */
+static void test_competitor_entry_half_pipe(void **state)
+{
+	struct dacc_model m;
+	struct dacc_model_cfg c = cfg(20000, 20000000, 20000);
+	u32 now = 0, deliv = 0;
+
+	dacc_model_init(&m, &c, 0, 0);
+	m.w = m.prior_w = 12 * DACC_W_ONE;
+	for (int i = 0; i < 40 && m.mode != DACC_COMPETE; i++)
+		drive_rounds(&m, &now, &deliv, 1, 70000, 5);
+	assert_int_equal(m.mode, DACC_COMPETE);
+	/* 20 Mbit/s x 70 ms = 120.9 packets of 1448 B: half is 60. */
+	assert_in_range(dacc_model_cwnd(&m), 60, 64);
 }
 
 static void test_idle_restart_paces_at_history(void **state)
@@ -662,6 +695,7 @@ int main(void)
 		cmocka_unit_test(test_init_hint_starts_at_bdp),
 		cmocka_unit_test(test_sim_reverse_queue),
 		cmocka_unit_test(test_sim_reverse_clock_wrong),
+		cmocka_unit_test(test_competitor_entry_half_pipe),
 		cmocka_unit_test(test_init_no_profile),
 		cmocka_unit_test(test_short_profile_host_latency),
 		cmocka_unit_test(test_queue_building_shrinks_window),
