@@ -33,7 +33,9 @@ echo "== 3. 4 MiB to far: completion time at the receiver"
 bytes=4194304
 # Ideal: one RTT of handshake, the bytes at the bottleneck rate, half an RTT
 # for the last one.
-ideal=$(awk -v b=$bytes -v r=$rate_mbit 'BEGIN { printf "%.3f", 0.100 + b * 8 / (r * 1e6) + 0.050 }')
+# The bottleneck carries 1448 bytes of data in a 1514-byte frame.
+ideal=$(awk -v b=$bytes -v r=$rate_mbit \
+	'BEGIN { printf "%.3f", 0.100 + b * 8 / (r * 1e6 * 1448 / 1514) + 0.050 }')
 printf '%-7s %9s %9s %9s %8s\n' algo "time (s)" "x ideal" "Mbit/s" retrans
 port=5400
 for run in cubic bbr dacc dacc+bw; do
@@ -67,7 +69,8 @@ print("%-7s %9.2f %9.2f %9.1f %8s" % (sys.argv[3], f["fct_s"], f["fct_s"] / idea
       f["bytes"] * 8 / f["fct_s"] / 1e6, last[5] if len(last) > 5 else "?"))
 PY
 done
-echo "#   ideal: 0.1 s handshake + the data at $rate_mbit Mbit/s + 0.05 s = $ideal s"
+echo "#   ideal: 0.1 s handshake + the data at $rate_mbit Mbit/s (1448 of each 1514 bytes)" \
+	"+ 0.05 s = $ideal s"
 echo "#   dacc: the profile daccd learned (distance only); dacc+bw: the same with"
 echo "#   the bottleneck's rate added by the operator (bw ${rate_mbit}mbit)"
 
