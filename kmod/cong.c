@@ -57,10 +57,13 @@
  * above the congestion threshold dacc restores the window it had before,
  * or with a bandwidth hint half the pipe (hint x RTT / 2) if that is more,
  * and runs Reno-like (COMPETE: one packet more per round, 0.7 w on loss)
- * until the queue drains to half the threshold.  Every 5 s it checks
- * (CHECK): for two rounds it shrinks to delivery rate x base, which drains
- * its own packets from the queue; if the rest drains too the competitor has
- * left (CRUISE), else it returns to COMPETE with its window.
+ * until the queue drains to half the threshold.  At every tick of a 4.2 s
+ * grid of the host's clock (after at least 1 s) it checks (CHECK): for two
+ * rounds it shrinks to delivery rate x base, which drains its own packets
+ * from the queue; if the rest drains too the competitor has left (CRUISE),
+ * else it returns to COMPETE with its window.  The dacc flows of a host
+ * check on the same ticks, so two of them in COMPETE do not keep the queue
+ * up for each other once the loss-based flow has gone.
  *
  * Idle.  The kernel does not restart the window after idle for an algorithm
  * with cong_control; on CA_EVENT_TX_START dacc keeps its window and paces the

@@ -67,16 +67,22 @@ static inline u64 div_u64(u64 dividend, u32 divisor)
  */
 #define DACC_CONG_Q_OWN_MAX_US	16000U
 /* ... and for at least this long: a long-RTT dacc flow draining its start
- * is not a competitor.  After DACC_COMP_HOLD_US in COMPETE, dacc drains
- * its own part of the queue for two rounds (CHECK) to see whether the rest
- * drains too, that is, whether the competitor is still there.
+ * is not a competitor.
  */
 #define DACC_COMP_MIN_US	1000000U
 /* A yielding flow with a window of a few packets rarely sees the losses of
  * a buffer-filling competitor: without them, wait this long.
  */
 #define DACC_COMP_NOLOSS_US	3000000U
-#define DACC_COMP_HOLD_US	5000000U
+/* In COMPETE, once DACC_COMP_MIN_US has passed, dacc drains its own part
+ * of the queue for two rounds (CHECK) at every tick of a grid of 2^22 us
+ * (4.2 s) of the host's clock, to see whether the rest drains too, that
+ * is, whether the competitor is still there.  On one grid the dacc flows of
+ * a host check together: two that both reached COMPETE then find the queue
+ * gone once the loss-based flow has left, instead of each finding the
+ * other's part of it.
+ */
+#define DACC_CHECK_SHIFT	22
 /* Losses above max(this, 4 x the profile's baseline) are congestion too. */
 #define DACC_LOSS_LIMIT_PPM	50000U
 /* The profile's base RTT is trusted while the flow's own minimum stays
@@ -651,7 +657,9 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 		if (q < cong_q / 2) {
 			m->mode = DACC_CRUISE;
 			m->comp_rounds = 0;
-		} else if (a->now_us - m->comp_since_us > DACC_COMP_HOLD_US) {
+		} else if (a->now_us - m->comp_since_us >= DACC_COMP_MIN_US &&
+			   (a->now_us >> DACC_CHECK_SHIFT) !=
+			   ((m->comp_since_us + DACC_COMP_MIN_US) >> DACC_CHECK_SHIFT)) {
 			/* On time: shrink to our share of the pipe without
 			 * queue (delivery rate x base), which drains the
 			 * packets we hold in the queue.  Alone, the queue

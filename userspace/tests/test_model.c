@@ -451,17 +451,19 @@ static void test_competitor_switches_mode(void **state)
 		drive_rounds(&m, &now, &deliv, 1, 70000, 200);
 	assert_int_equal(m.mode, DACC_COMPETE);
 	assert_true(dacc_model_cwnd(&m) >= 300);	/* what it gave away, back */
-	/* Still there after DACC_COMP_HOLD_US: dacc drains its own part of
-	 * the queue for two rounds (CHECK), sees the rest stay, and returns
-	 * to COMPETE with its window.
+	/* Still there at the next check (a tick of the 4.2 s grid, at least
+	 * DACC_COMP_MIN_US on): dacc drains its own part of the queue for two
+	 * rounds (CHECK), sees the rest stay, and returns to COMPETE with its
+	 * window.
 	 */
 	{
 		u32 t0 = now, w;
 
-		while (m.mode == DACC_COMPETE && now - t0 < 2 * DACC_COMP_HOLD_US)
+		while (m.mode == DACC_COMPETE && now - t0 < 2U << DACC_CHECK_SHIFT)
 			drive_rounds(&m, &now, &deliv, 1, 70000, 0);
 		assert_int_equal(m.mode, DACC_CHECK);
-		assert_true(now - t0 >= DACC_COMP_HOLD_US);
+		assert_true(now - t0 >= DACC_COMP_MIN_US);
+		assert_true(now - t0 <= DACC_COMP_MIN_US + (1U << DACC_CHECK_SHIFT) + 70000);
 		w = m.prior_w >> DACC_W_SHIFT;
 		/* The drain: the delivery rate x the base, below the window. */
 		assert_true(dacc_model_cwnd(&m) < w);
@@ -475,7 +477,7 @@ static void test_competitor_switches_mode(void **state)
 	{
 		u32 t0 = now;
 
-		while (m.mode == DACC_COMPETE && now - t0 < 2 * DACC_COMP_HOLD_US)
+		while (m.mode == DACC_COMPETE && now - t0 < 2U << DACC_CHECK_SHIFT)
 			drive_rounds(&m, &now, &deliv, 1, 70000, 0);
 		assert_int_equal(m.mode, DACC_CHECK);
 		drive_rounds(&m, &now, &deliv, 2, 20500, 0);
@@ -669,6 +671,41 @@ static void test_sim_reverse_queue(void **state)
 	assert_true(sim_reverse_queue(0, &q) < 0.9);
 }
 
+/* Simulated: two dacc flows that both reached COMPETE (a loss-based flow
+ * was there and left), at different times.  Their checks fall on the same
+ * grid tick, both drain their part of the queue at once, and both find
+ * the queue gone: back to CRUISE, the queue small again.  Checked apart,
+ * each would find the other's part still there, forever.
+ */
+static void test_sim_two_compete_unlock(void **state)
+{
+	struct sim s;
+	struct dacc_model_cfg c = cfg(20000, 100000000, 20000);
+	struct flow *f[2];
+
+	sim_init(&s, 100000000, 850, 0);
+	s.now_ns = 3 * SEC;
+	s.last_dep_ns = s.now_ns + 40 * MS;	/* the queue the loss-based flow left */
+	for (int i = 0; i < 2; i++) {
+		f[i] = flow_new(20000, &c);
+		f[i]->m.mode = DACC_COMPETE;
+		f[i]->m.w = 260 * DACC_W_ONE;	/* 1.5 BDP each: 40 ms of queue */
+		f[i]->m.comp_since_us = i * 2500000;	/* 3 s and 0.5 s ago */
+		f[i]->idle_until_ns = s.now_ns;
+		f[i]->next_tx_ns = s.now_ns;
+	}
+	for (uint64_t t = 3 * SEC + SEC / 2; getenv("MODEL_DEBUG") && t < 17 * SEC; t += SEC / 2) {
+		sim_run(&s, f, 2, t, 15 * SEC);
+		print_message("# t %.1f modes %u %u w %u %u\n", (double)t / SEC, f[0]->m.mode,
+			      f[1]->m.mode, dacc_model_cwnd(&f[0]->m), dacc_model_cwnd(&f[1]->m));
+	}
+	sim_run(&s, f, 2, 17 * SEC, 15 * SEC);
+	print_message("# modes %u %u queue %.2f ms\n", f[0]->m.mode, f[1]->m.mode, q_mean_ms(&s));
+	assert_int_equal(f[0]->m.mode, DACC_CRUISE);
+	assert_int_equal(f[1]->m.mode, DACC_CRUISE);
+	assert_true(q_mean_ms(&s) < 4.0);	/* 2 x alpha is 3.1 ms; locked, 75 ms */
+}
+
 /* Simulated: no profile at all, own estimates only. */
 static void test_sim_no_profile(void **state)
 {
@@ -689,6 +726,7 @@ int main(void)
 		cmocka_unit_test(test_init_hint_starts_at_bdp),
 		cmocka_unit_test(test_sim_reverse_queue),
 		cmocka_unit_test(test_competitor_entry_half_pipe),
+		cmocka_unit_test(test_sim_two_compete_unlock),
 		cmocka_unit_test(test_init_no_profile),
 		cmocka_unit_test(test_short_profile_host_latency),
 		cmocka_unit_test(test_queue_building_shrinks_window),
