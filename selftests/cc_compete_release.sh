@@ -12,9 +12,7 @@
 #   snd ==20 Mbit/s, 166 packets==> r1 -> r2 -> metro (RTT 20 ms)
 . "$(dirname "$0")/lib.sh"
 
-module_load || t_skip_all "tcp_dacc.ko does not load"
-command -v dacc >/dev/null || t_skip_all "the dacc CLI is not built"
-command -v iperf3 >/dev/null || t_skip_all "iperf3 is not installed"
+cc_flow_prereqs
 
 BOTTLENECK_RATE=20mbit BOTTLENECK_LIMIT=166
 t_check "topology with a 20 Mbit/s bottleneck, 100 ms of buffer" topo_create

@@ -9,8 +9,7 @@
 #                                  +-- far   (RTT 100 ms, profile: rtt 99ms)
 . "$(dirname "$0")/lib.sh"
 
-module_load || t_skip_all "tcp_dacc.ko does not load"
-command -v dacc >/dev/null || t_skip_all "the dacc CLI is not built"
+cc_flow_prereqs
 t_check "topology snd - r1 - r2 - {near, metro, far}" topo_create
 # 99 ms: just below the path's 100 ms plus the hosts' own latency (dacc allows
 # 1 ms + 1/64 of it), so the flow's own minimum (about 100.5 ms) cannot pass for

@@ -11,9 +11,7 @@
 #   snd <==20 Mbit/s== r1 <- r2 <- metro (buffer 85 packets, cubic fills it)
 . "$(dirname "$0")/lib.sh"
 
-module_load || t_skip_all "tcp_dacc.ko does not load"
-command -v dacc >/dev/null || t_skip_all "the dacc CLI is not built"
-command -v iperf3 >/dev/null || t_skip_all "iperf3 is not installed"
+cc_flow_prereqs
 
 BOTTLENECK_RATE=20mbit BOTTLENECK_LIMIT=100
 t_check "topology with a 20 Mbit/s bottleneck" topo_create
@@ -54,10 +52,10 @@ nsx snd sysctl -qw net.ipv4.tcp_timestamps=1
 echo "# dacc goodput beside a reverse cubic flow: ${with:-?} Mbit/s with timestamps," \
 	"${without:-?} Mbit/s without"
 # The link carries 19.1 Mbit/s of goodput, less the reverse flow's ACKs.
-if awk -v g="${with:-0}" 'BEGIN { exit !(g >= 16) }'; then
-	t_ok "dacc keeps >= 16 Mbit/s with a full reverse queue (${with} Mbit/s)"
+if awk -v g="${with:-0}" 'BEGIN { exit !(g >= 15) }'; then
+	t_ok "dacc keeps >= 15 Mbit/s with a full reverse queue (${with} Mbit/s)"
 else
-	t_fail "dacc keeps >= 16 Mbit/s with a full reverse queue" "expected >= 16" \
+	t_fail "dacc keeps >= 15 Mbit/s with a full reverse queue" "expected >= 15" \
 		"got: ${with:-nothing}"
 fi
 if awk -v a="${with:-0}" -v b="${without:-0}" 'BEGIN { exit !(b > 0 && a >= 1.3 * b) }'; then

@@ -239,6 +239,15 @@ D()
 	"$DACC" -n "$(ns "$_dacc_cli_ns")" "$@"
 }
 
+# What the flow tests need: the module loaded, the dacc CLI and iperf3.
+# Skips the whole script, naming what is missing.
+cc_flow_prereqs()
+{
+	module_load || t_skip_all "tcp_dacc.ko does not load"
+	command -v dacc >/dev/null || t_skip_all "the dacc CLI is not built"
+	command -v iperf3 >/dev/null || t_skip_all "iperf3 is not installed"
+}
+
 # Load the module from the tree unless it is already there.
 module_load()
 {
