@@ -425,6 +425,37 @@ static void refl_tx_note(int64_t lat_ns)
 	P.tx_corr_ns = m;
 }
 
+/* One packet the kernel looped back on a socket's error queue, with its
+ * TX timestamp: its length, 0 when it cannot be used (no timestamp, shorter
+ * than a STAMP packet, truncated), -1 when the queue is empty.
+ */
+static ssize_t errqueue_txts(int fd, uint8_t *buf, size_t len, struct timespec *ts)
+{
+	char cbuf[512];
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr m = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct scm_timestamping tss;
+	struct cmsghdr *cm;
+	bool have_ts = false;
+	ssize_t n;
+
+	n = recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT);
+	if (n < 0)
+		return -1;
+	for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPING) {
+			memcpy(&tss, CMSG_DATA(cm), sizeof(tss));
+			have_ts = tss.ts[0].tv_sec || tss.ts[0].tv_nsec;
+		}
+	if (!have_ts || n < STAMP_PKT_LEN || (m.msg_flags & MSG_TRUNC))
+		return 0;
+	*ts = tss.ts[0];
+	return n;
+}
+
 /* A reflector socket's TX timestamp: the looped packet's last 44 bytes are
  * our reflection (sender's sequence number and timestamp identify it).
  * False when the queue is empty.
@@ -432,29 +463,14 @@ static void refl_tx_note(int64_t lat_ns)
 static bool reflector_txts(int fd)
 {
 	uint8_t buf[STAMP_PKT_MAX + 128];
-	char cbuf[512];
-	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
-	struct msghdr m = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct scm_timestamping tss;
+	struct timespec ts;
 	struct stamp_refl r;
 	struct refl_tx *e;
-	struct cmsghdr *cm;
-	bool have_ts = false;
 	ssize_t n;
 
-	n = recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT);
-	if (n < 0)
-		return false;
-	for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm))
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPING) {
-			memcpy(&tss, CMSG_DATA(cm), sizeof(tss));
-			have_ts = tss.ts[0].tv_sec || tss.ts[0].tv_nsec;
-		}
-	if (!have_ts || n < STAMP_PKT_LEN || (m.msg_flags & MSG_TRUNC))
-		return true;
+	n = errqueue_txts(fd, buf, sizeof(buf), &ts);
+	if (n <= 0)
+		return n == 0;
 	/* the reflection is at the start of the payload, zeros after it:
 	 * find it by the sender's sequence number and timestamp we keep
 	 */
@@ -463,7 +479,7 @@ static bool reflector_txts(int fd)
 			continue;
 		e = &P.refl_tx[r.ss_seq % 256];
 		if (e->seq == r.ss_seq && e->ss_ts == r.ss_ts && e->t3_raw) {
-			refl_tx_note(ntp_diff_ns(e->t3_raw, ntp_from_timespec(&tss.ts[0])));
+			refl_tx_note(ntp_diff_ns(e->t3_raw, ntp_from_timespec(&ts)));
 			e->t3_raw = 0;
 			break;
 		}
@@ -575,35 +591,19 @@ static bool slot_complete(struct slot *s, int64_t rtt_ns, uint64_t *drops)
 static bool sender_txts(int fd)
 {
 	uint8_t buf[512];
-	char cbuf[512];
-	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
-	struct msghdr m = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct scm_timestamping tss;
+	struct timespec ts;
 	struct stamp_test t;
-	struct cmsghdr *cm;
-	bool have_ts = false;
 	struct slot *s;
 	ssize_t n;
 
-	n = recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT);
-	if (n < 0)
-		return false;
-	for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm)) {
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPING) {
-			memcpy(&tss, CMSG_DATA(cm), sizeof(tss));
-			have_ts = tss.ts[0].tv_sec || tss.ts[0].tv_nsec;
-		}
-	}
-	if (!have_ts || n < STAMP_PKT_LEN || (m.msg_flags & MSG_TRUNC))
-		return true;
+	n = errqueue_txts(fd, buf, sizeof(buf), &ts);
+	if (n <= 0)
+		return n == 0;
 	if (stamp_test_decode(buf + n - STAMP_PKT_LEN, STAMP_PKT_LEN, &t) != STAMP_OK)
 		return true;
 	s = &P.slots[t.seq % NSLOTS];
 	if (s->used && !s->icmp && s->seq == t.seq && s->t1 == t.ts)
-		s->t1_tx = ntp_from_timespec(&tss.ts[0]);
+		s->t1_tx = ntp_from_timespec(&ts);
 	return true;
 }
 
