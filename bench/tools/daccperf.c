@@ -27,6 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tool.h"
+
 #define MAGIC 0x64616363u	/* "dacc" */
 #define MAX_FLOWS 64
 #define MAX_BUCKETS 6000
@@ -47,20 +49,6 @@ struct flow {
 	uint32_t nb;
 	uint64_t *bucket;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "daccperf: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
 
 static int usage(void)
 {
