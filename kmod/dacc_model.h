@@ -455,15 +455,13 @@ static inline void dacc_model_rev_sample(struct dacc_model *m, u32 owd_us, u32 n
 	if (!m->rev_ok || ex < 0) {
 		u32 down = m->rev_ok ? (u32)-ex : 0;
 
-		if (!m->rev_ok) {
-			m->rev_win_us = DACC_REV_NONE;
+		if (!m->rev_ok)
 			m->rev_stamp = (u16)(now_us >> 10);
-		}
 		m->rev_min_us = owd_us;
 		m->rev_ok = 1;
 		m->rev_blk_us = dacc_rev_add(m->rev_blk_us, down);
 		m->rev_win_us = dacc_rev_add(m->rev_win_us, down);
-		m->rev_q_us = (u16)dacc_min_u32(m->rev_q_us + down, DACC_REV_NONE - 1);
+		m->rev_q_us = dacc_rev_add(m->rev_q_us, down);	/* never NONE */
 		ex = 0;
 	}
 	e = (u16)dacc_min_u32((u32)ex, DACC_REV_NONE - 1);

@@ -694,11 +694,6 @@ static void test_sim_two_compete_unlock(void **state)
 		f[i]->idle_until_ns = s.now_ns;
 		f[i]->next_tx_ns = s.now_ns;
 	}
-	for (uint64_t t = 3 * SEC + SEC / 2; getenv("MODEL_DEBUG") && t < 17 * SEC; t += SEC / 2) {
-		sim_run(&s, f, 2, t, 15 * SEC);
-		print_message("# t %.1f modes %u %u w %u %u\n", (double)t / SEC, f[0]->m.mode,
-			      f[1]->m.mode, dacc_model_cwnd(&f[0]->m), dacc_model_cwnd(&f[1]->m));
-	}
 	sim_run(&s, f, 2, 17 * SEC, 15 * SEC);
 	print_message("# modes %u %u queue %.2f ms\n", f[0]->m.mode, f[1]->m.mode, q_mean_ms(&s));
 	assert_int_equal(f[0]->m.mode, DACC_CRUISE);
