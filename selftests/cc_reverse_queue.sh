@@ -58,10 +58,13 @@ else
 	t_fail "dacc keeps >= 15 Mbit/s with a full reverse queue" "expected >= 15" \
 		"got: ${with:-nothing}"
 fi
-if awk -v a="${with:-0}" -v b="${without:-0}" 'BEGIN { exit !(b > 0 && a >= 1.3 * b) }'; then
+# Were timestamps not what holds it, both runs would measure the same (about
+# 12.7 Mbit/s); with them the ratio was 1.28-1.59 across a dozen runs, here and in
+# CI.  1.15 is halfway between.
+if awk -v a="${with:-0}" -v b="${without:-0}" 'BEGIN { exit !(b > 0 && a >= 1.15 * b) }'; then
 	t_ok "timestamps are what holds it: ${without} Mbit/s without them"
 else
-	t_fail "timestamps are what holds it" "with >= 1.3 x without" \
+	t_fail "timestamps are what holds it" "with >= 1.15 x without" \
 		"got: ${with:-nothing} vs ${without:-nothing}"
 fi
 t_done
