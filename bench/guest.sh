@@ -3,8 +3,9 @@
 # make bench, inside the VM: every scenario of DESIGN.md for every algorithm,
 # BENCH_REPS times, raw measurements under $DACC_OUT/raw/<scenario>/<algo>/<rep>/.
 # bench/report.py turns them into bench/results/.  Parameters (environment,
-# passed by bench/run.sh): BENCH_SCENARIOS, BENCH_CCS, BENCH_REPS, BENCH_RATE
-# and the durations below.
+# passed by bench/run.sh): BENCH_SCENARIOS, BENCH_CCS, BENCH_REPS, BENCH_RATE,
+# the durations below, and BENCH_DACC_PARAMS: module parameters for
+# tcp_dacc.ko (say "alpha_pkts=16"), for experiments; the results record them.
 #
 # S1 ramp: BENCH_S1_BYTES to far (100 ms), buffer 1 BDP.
 # S2 RTT fairness: near (2 ms) and far (100 ms) at once, BENCH_S2_SECS.
@@ -29,7 +30,9 @@ BW_HINT=$BENCH_RATE
 # Buffers in packets of 1514 bytes: one BDP of the path the scenario names.
 bdp_pkts() { echo $(($1 * rate_mbit * 1000 / 8 / 1514 + 1)); }
 
-insmod "$top/kmod/tcp_dacc.ko" || { echo "# tcp_dacc.ko does not load"; exit 1; }
+# shellcheck disable=SC2086 # one word per parameter
+insmod "$top/kmod/tcp_dacc.ko" ${BENCH_DACC_PARAMS:-} ||
+	{ echo "# tcp_dacc.ko does not load${BENCH_DACC_PARAMS:+ with \"$BENCH_DACC_PARAMS\"}"; exit 1; }
 for m in tcp_bbr tcp_hybla tcp_htcp tcp_illinois tcp_vegas tcp_westwood sch_fq; do
 	modprobe $m 2>/dev/null
 done
@@ -45,6 +48,7 @@ json.dump({"kernel": platform.release(), "date": time.strftime("%Y-%m-%dT%H:%M:%
            "s1_bytes": ${BENCH_S1_BYTES:-4194304}, "s2_secs": ${BENCH_S2_SECS:-10},
            "s3_secs": ${BENCH_S3_SECS:-6}, "s4_secs": ${BENCH_S4_SECS:-6},
            "s5_bytes": ${BENCH_S5_BYTES:-1048576}, "s5_gap_ms": ${BENCH_S5_GAP_MS:-500},
+           "s5_iters": ${BENCH_S5_ITERS:-2}, "dacc_params": "${BENCH_DACC_PARAMS:-}",
            "s6_secs": ${BENCH_S6_SECS:-10}, "cpus": os.cpu_count(),
            "noprofile": ${BENCH_NOPROFILE:-0} == 1}, open(sys.argv[1], "w"))
 PY
@@ -95,7 +99,7 @@ run_s5()
 	mkdir -p "$d"
 	for i in 3 2 1 0; do
 		nsx_bg r$i timeout 120 daccring -r $i -a $addrs -p 5600 -C "$cc" \
-			-s "${BENCH_S5_BYTES:-1048576}" -w 1 -i 2 -g "${BENCH_S5_GAP_MS:-500}" \
+			-s "${BENCH_S5_BYTES:-1048576}" -w 1 -i "${BENCH_S5_ITERS:-2}" -g "${BENCH_S5_GAP_MS:-500}" \
 			-o "$d/ring.json"
 		pids+=($!)
 	done

@@ -235,8 +235,10 @@ def main():
     fmt = lambda v: "-" if v is None else ("%.3f" % v if abs(v) < 100 else "%.1f" % v)
     L = ["# dacc benchmark: latest run" +
          (" without profiles (BENCH_NOPROFILE=1)" if meta.get("noprofile") else ""), "",
-         "Kernel %s, %s; bottleneck %g Mbit/s; %d repetition(s); medians." % (
-             meta["kernel"], meta["date"], meta["rate_mbit"], meta["reps"]), "",
+         "Kernel %s, %s; bottleneck %g Mbit/s; %d repetition(s); medians%s." % (
+             meta["kernel"], meta["date"], meta["rate_mbit"], meta["reps"],
+             "; tcp_dacc.ko loaded with `%s`" % meta["dacc_params"]
+             if meta.get("dacc_params") else ""), "",
          "| algorithm | " + " | ".join("%s %s" % (s, m) for s, m, _ in cols) + " |",
          "| --- |" + " ---: |" * len(cols)]
     for cc in meta["ccs"]:

@@ -7,7 +7,9 @@
 #   BENCH_CCS="dacc cubic bbr hybla htcp illinois vegas westwood"
 #   BENCH_RESULTS=DIR (default bench/results)  BENCH_RAW=DIR (keep raw data)
 # and the durations BENCH_S1_BYTES, BENCH_S2_SECS, BENCH_S3_SECS,
-# BENCH_S4_SECS, BENCH_S5_BYTES, BENCH_S5_GAP_MS, BENCH_S6_SECS.
+# BENCH_S4_SECS, BENCH_S5_BYTES, BENCH_S5_GAP_MS, BENCH_S5_ITERS (timed
+# iterations per repetition, 2), BENCH_S6_SECS; BENCH_DACC_PARAMS="NAME=VALUE ..."
+# loads tcp_dacc.ko with those module parameters (experiments).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 results=${BENCH_RESULTS:-$top/bench/results}
