@@ -52,10 +52,12 @@ nsx snd sysctl -qw net.ipv4.tcp_timestamps=1
 echo "# dacc goodput beside a reverse cubic flow: ${with:-?} Mbit/s with timestamps," \
 	"${without:-?} Mbit/s without"
 # The link carries 19.1 Mbit/s of goodput, less the reverse flow's ACKs.
-if awk -v g="${with:-0}" 'BEGIN { exit !(g >= 15) }'; then
-	t_ok "dacc keeps >= 15 Mbit/s with a full reverse queue (${with} Mbit/s)"
+# dacc measured 17.2-18.2 Mbit/s here, 15.95 with the host's CPUs busy;
+# the module before it read timestamps, 10.7.  14 is halfway.
+if awk -v g="${with:-0}" 'BEGIN { exit !(g >= 14) }'; then
+	t_ok "dacc keeps >= 14 Mbit/s with a full reverse queue (${with} Mbit/s)"
 else
-	t_fail "dacc keeps >= 15 Mbit/s with a full reverse queue" "expected >= 15" \
+	t_fail "dacc keeps >= 14 Mbit/s with a full reverse queue" "expected >= 14" \
 		"got: ${with:-nothing}"
 fi
 # Were timestamps not what holds it, both runs would measure the same (about
