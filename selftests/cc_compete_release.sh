@@ -47,10 +47,13 @@ if awk -v d="${during:-0}" 'BEGIN { exit !(d >= 40) }'; then
 else
 	t_fail "cubic filled the buffer" "RTT >= 40 ms" "got: ${during:-nothing}"
 fi
-if awk -v a="${after:-999}" 'BEGIN { exit !(a <= 36) }'; then
+# Measured 29.8-30.1 ms, 31.5 with the host's CPUs busy; beside cubic,
+# 96-113 ms.  40 ms leaves room for the hosts and none for a flow that
+# keeps 20 ms of queue.
+if awk -v a="${after:-999}" 'BEGIN { exit !(a <= 40) }'; then
 	t_ok "after cubic left, the dacc flows gave the queue back: RTT ${after} ms"
 else
-	t_fail "after cubic left, the dacc flows gave the queue back" "RTT <= 36 ms" \
+	t_fail "after cubic left, the dacc flows gave the queue back" "RTT <= 40 ms" \
 		"got: ${after:-nothing}"
 fi
 t_done
