@@ -60,13 +60,15 @@ else
 	t_fail "dacc keeps >= 14 Mbit/s with a full reverse queue" "expected >= 14" \
 		"got: ${with:-nothing}"
 fi
-# Were timestamps not what holds it, both runs would measure the same (about
-# 12.7 Mbit/s); with them the ratio was 1.28-1.59 across a dozen runs, here and in
-# CI.  1.15 is halfway between.
-if awk -v a="${with:-0}" -v b="${without:-0}" 'BEGIN { exit !(b > 0 && a >= 1.15 * b) }'; then
+# Were timestamps not what holds it, both runs would measure the same
+# (10.98-13.55 Mbit/s without them in twelve runs, here and in CI); with
+# them the ratio was 1.25-1.59, mean 1.37.  1.1 keeps flukes out (together
+# with the 14 Mbit/s above, which no control run reached unless a CPU hog
+# ran beside the VM, where the whole test is noise).
+if awk -v a="${with:-0}" -v b="${without:-0}" 'BEGIN { exit !(b > 0 && a >= 1.1 * b) }'; then
 	t_ok "timestamps are what holds it: ${without} Mbit/s without them"
 else
-	t_fail "timestamps are what holds it" "with >= 1.15 x without" \
+	t_fail "timestamps are what holds it" "with >= 1.1 x without" \
 		"got: ${with:-nothing} vs ${without:-nothing}"
 fi
 t_done
