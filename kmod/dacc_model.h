@@ -234,7 +234,10 @@ static inline u64 dacc_bdp_w(u64 rate_bytes_ps, u32 rtt_us, u32 mss)
 
 /* The base RTT in use.  The lower of the profile's and our own minimum,
  * within reason: an own minimum far above the profile's (more than 1/8 +
- * 1 ms) says the profile is wrong, not that a queue never drained.
+ * 1 ms) says the profile is wrong, not that a queue never drained.  Up to
+ * 1/64 + 1 ms above it is the hosts' own latency (stacks, NICs, a full
+ * packet's serialization), which the profile does not include: the base
+ * follows our minimum there, and what lies above that is a standing queue.
  */
 static inline void dacc_model_update_base(struct dacc_model *m)
 {
@@ -257,11 +260,8 @@ static inline void dacc_model_update_base(struct dacc_model *m)
 		m->base_rtt_us = own;
 		return;
 	}
-	/* A little above the profile is the hosts' own latency (stacks,
-	 * NICs), which the profile does not include: not a queue.
-	 */
-	slack = (own >> 6) + DACC_HOST_SLACK_US;
-	m->base_rtt_us = own > prof + slack ? own - slack : prof;
+	slack = (prof >> 6) + DACC_HOST_SLACK_US;
+	m->base_rtt_us = dacc_min_u32(own, prof + slack);
 }
 
 /* Queueing delay of an RTT: what exceeds the base. */

@@ -252,10 +252,13 @@ static void test_init_hint_starts_at_bdp(void **state)
 	struct dacc_model_cfg c = cfg(100000, 100000000, 100500);
 
 	dacc_model_init(&m, &c, 0, 0);
-	/* 100 Mbit/s x 100 ms = 1.25 MB = 863 packets of 1448, plus alpha. */
+	/* The handshake's 100.5 ms is within the hosts' latency over the
+	 * profile: the base.  100 Mbit/s x 100.5 ms = 868 packets of 1448,
+	 * plus alpha.
+	 */
 	assert_int_equal(m.mode, DACC_CRUISE);
-	assert_in_range(dacc_model_cwnd(&m), 863 + 12, 863 + 14);
-	assert_int_equal(m.base_rtt_us, 100000);
+	assert_in_range(dacc_model_cwnd(&m), 868 + 12, 868 + 14);
+	assert_int_equal(m.base_rtt_us, 100500);
 	assert_in_range(dacc_model_pacing_rate(&m), 12200000, 12500000);
 	/* alpha: 1.5 ms at 100 Mbit/s = 12.9 packets, rounded. */
 	assert_int_equal(m.alpha_w, 13 * DACC_W_ONE);
@@ -306,13 +309,21 @@ static void test_short_profile_host_latency(void **state)
 	struct dacc_model m;
 	struct dacc_model_cfg c = cfg(200, 0, 600);
 
+	/* A 0.2 ms profile, hosts that add 0.4 ms: their latency, not a
+	 * queue.  The base follows the own minimum up to 1 ms + 1/64 above
+	 * the profile, and stops there (the rest is a standing queue).
+	 */
 	dacc_model_init(&m, &c, 0, 0);
-	assert_int_equal(m.base_rtt_us, 200);
+	assert_int_equal(m.base_rtt_us, 600);
 	assert_false(m.distrust);
 	dacc_model_rtt_sample(&m, 2500, 10);
-	assert_int_equal(m.base_rtt_us, 200);
+	assert_int_equal(m.base_rtt_us, 600);
 	dacc_model_rtt_sample(&m, 450, 20);
-	assert_int_equal(m.base_rtt_us, 200);
+	assert_int_equal(m.base_rtt_us, 450);
+	c = cfg(200, 0, 1210);		/* up to 200 + 200 / 8 + 1000 is trusted */
+	dacc_model_init(&m, &c, 0, 0);
+	assert_false(m.distrust);
+	assert_int_equal(m.base_rtt_us, 200 + 200 / 64 + 1000);
 }
 
 static void test_queue_building_shrinks_window(void **state)
@@ -420,7 +431,7 @@ static void test_standing_queue_seen_with_profile(void **state)
 	 */
 	dacc_model_init(&with, &c1, 0, 0);
 	dacc_model_init(&without, &c0, 0, 0);
-	assert_int_equal(with.base_rtt_us, 110000 - 110000 / 64 - 1000);
+	assert_int_equal(with.base_rtt_us, 100000 + 100000 / 64 + 1000);
 	assert_int_equal(without.base_rtt_us, 110000);
 	with.mode = without.mode = DACC_CRUISE;
 	with.w = without.w = 400 * DACC_W_ONE;
