@@ -14,9 +14,11 @@
  * start to be acknowledged):
  *
  *   queueing delay  q = min RTT of the round - base RTT
- *   base RTT        the profile's, or our own windowed minimum if lower, or
- *                   ours alone when the profile is absent or clearly wrong
- *                   (own minimum above profile + 1/8 + 1 ms)
+ *   base RTT        our own windowed minimum, but at most the profile's
+ *                   + 1/64 + 1 ms (the hosts' latency; above that a queue
+ *                   never seen to drain); ours alone when the profile is
+ *                   absent or clearly wrong (own minimum above profile +
+ *                   1/8 + 1 ms)
  *   CRUISE          w <- min(2w, (w + w * (base + qrev) / rtt + alpha) / 2)
  *   qrev            the part of q spent on the way back (below)
  *
