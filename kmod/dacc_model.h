@@ -100,6 +100,7 @@ static inline u64 div_u64(u64 dividend, u32 divisor)
  */
 #define DACC_REV_DRIFT_US	500U
 #define DACC_REV_NONE		0xffffU
+#define DACC_TS_TICK_US		1000U	/* a peer's TCP timestamp tick, at most */
 
 enum dacc_mode {
 	DACC_START = 0,		/* paced exponential start, no bandwidth hint */
@@ -576,10 +577,14 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 		rtt = m->blk_last_us;
 	q = dacc_model_qdelay(m, rtt);
 	/* Of that, what waited on the way back is not our queue: for the
-	 * window it is distance, like the base.  More than the whole RTT
-	 * excess is not a queue but a peer clock at another rate: ignored.
+	 * window it is distance, like the base.  It can read up to one tick
+	 * of the peer's timestamp clock above the whole RTT excess (its
+	 * minimum caught a tick's start): then it is all of it.  More is not
+	 * a queue but a peer clock at another rate: ignored.
 	 */
-	q_rev = m->rev_ok && m->rev_q_us <= q ? m->rev_q_us : 0;
+	q_rev = 0;
+	if (m->rev_ok && m->rev_q_us <= q + DACC_TS_TICK_US)
+		q_rev = dacc_min_u32(m->rev_q_us, q);
 	q -= q_rev;
 	if (m->round_losses &&
 	    (q > cong_q || m->loss_ewma > m->loss_limit))

@@ -443,6 +443,55 @@ static void test_standing_queue_seen_with_profile(void **state)
 	assert_true(dacc_model_cwnd(&without) > 400);
 }
 
+/* Rounds at rtt_us whose ACKs carry a reverse one-way delay of owd_us. */
+static void drive_rev_rounds(struct dacc_model *m, u32 *now, u32 *deliv, int rounds,
+			     u32 rtt_us, u32 owd_us)
+{
+	for (int r = 0; r < rounds; r++) {
+		u32 cwnd = dacc_model_cwnd(m), start = *deliv;
+
+		for (u32 i = 0; i < cwnd; i++) {
+			struct dacc_ack a = {
+				.now_us = *now + rtt_us * (i + 1) / cwnd,
+				.delivered = *deliv + 1, .prior_delivered = start,
+				.inflight = cwnd, .mss = MSS, .srtt_us = rtt_us,
+				.cwnd_limited = true, .rev_valid = true, .rev_owd_us = owd_us,
+			};
+			dacc_model_rtt_sample(m, rtt_us, a.now_us);
+			dacc_model_on_ack(m, &a);
+			(*deliv)++;
+		}
+		*now += rtt_us;
+	}
+}
+
+/* 20 ms of queue on the way back and none on ours.  The reverse excess
+ * can read up to a timestamp tick (1 ms) above the RTT's whole excess: its
+ * minimum caught a tick's start.  That is still all of the excess, not a
+ * peer clock at another rate; more than a tick above is.
+ */
+static void test_reverse_excess_within_a_tick(void **state)
+{
+	struct dacc_model m;
+	struct dacc_model_cfg c = cfg(20000, 0, 20000);
+	u32 now = 0, deliv = 0, excess[] = { 20800, 22000 };
+
+	for (int k = 0; k < 2; k++) {
+		dacc_model_init(&m, &c, 0, 0);
+		m.mode = DACC_CRUISE;
+		m.w = 100 * DACC_W_ONE;
+		now = deliv = 0;
+		drive_rev_rounds(&m, &now, &deliv, 2, 20000, 5000);
+		drive_rev_rounds(&m, &now, &deliv, 6, 40000, 5000 + excess[k]);
+		print_message("# reverse excess %u us over 20000 us of RTT excess: cwnd %u\n",
+			      excess[k], dacc_model_cwnd(&m));
+		if (k == 0)
+			assert_true(dacc_model_cwnd(&m) >= 100);	/* not our queue */
+		else
+			assert_true(dacc_model_cwnd(&m) < 70);		/* ours, as without */
+	}
+}
+
 static void test_competitor_switches_mode(void **state)
 {
 	struct dacc_model m;
@@ -740,6 +789,7 @@ int main(void)
 		cmocka_unit_test(test_loss_with_queue_cuts_once_per_round),
 		cmocka_unit_test(test_rto_halves_and_undo_restores),
 		cmocka_unit_test(test_standing_queue_seen_with_profile),
+		cmocka_unit_test(test_reverse_excess_within_a_tick),
 		cmocka_unit_test(test_competitor_switches_mode),
 		cmocka_unit_test(test_idle_restart_paces_at_history),
 		cmocka_unit_test(test_sim_steady_state),
