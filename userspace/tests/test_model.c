@@ -278,9 +278,11 @@ static void test_init_no_profile(void **state)
 	assert_int_equal(m.pacing_kbytes_ps, 2ULL * 10 * MSS * 1000000 / 20000 / 1024);
 }
 
-/* Rounds by hand: every ACK of a round carries the same RTT. */
-static void drive_rounds(struct dacc_model *m, u32 *now, u32 *deliv, int rounds, u32 rtt_us,
-			 u32 loss_every)
+/* Rounds by hand: every ACK of a round carries the same RTT, and with
+ * owd_us != 0 the same reverse one-way delay (from the peer's timestamp).
+ */
+static void drive_rounds_rev(struct dacc_model *m, u32 *now, u32 *deliv, int rounds,
+			     u32 rtt_us, u32 loss_every, u32 owd_us)
 {
 	for (int r = 0; r < rounds; r++) {
 		u32 cwnd = dacc_model_cwnd(m), start = *deliv;
@@ -291,7 +293,7 @@ static void drive_rounds(struct dacc_model *m, u32 *now, u32 *deliv, int rounds,
 				.delivered = *deliv + 1, .prior_delivered = start,
 				.losses = loss_every && i % loss_every == loss_every - 1,
 				.inflight = cwnd, .mss = MSS, .srtt_us = rtt_us,
-				.cwnd_limited = true,
+				.cwnd_limited = true, .rev_valid = owd_us != 0, .rev_owd_us = owd_us,
 			};
 			dacc_model_rtt_sample(m, rtt_us, a.now_us);
 			dacc_model_on_ack(m, &a);
@@ -299,6 +301,12 @@ static void drive_rounds(struct dacc_model *m, u32 *now, u32 *deliv, int rounds,
 		}
 		*now += rtt_us;
 	}
+}
+
+static void drive_rounds(struct dacc_model *m, u32 *now, u32 *deliv, int rounds, u32 rtt_us,
+			 u32 loss_every)
+{
+	drive_rounds_rev(m, now, deliv, rounds, rtt_us, loss_every, 0);
 }
 
 /* A sub-millisecond profile (same site) and an own minimum a little above
@@ -443,28 +451,6 @@ static void test_standing_queue_seen_with_profile(void **state)
 	assert_true(dacc_model_cwnd(&without) > 400);
 }
 
-/* Rounds at rtt_us whose ACKs carry a reverse one-way delay of owd_us. */
-static void drive_rev_rounds(struct dacc_model *m, u32 *now, u32 *deliv, int rounds,
-			     u32 rtt_us, u32 owd_us)
-{
-	for (int r = 0; r < rounds; r++) {
-		u32 cwnd = dacc_model_cwnd(m), start = *deliv;
-
-		for (u32 i = 0; i < cwnd; i++) {
-			struct dacc_ack a = {
-				.now_us = *now + rtt_us * (i + 1) / cwnd,
-				.delivered = *deliv + 1, .prior_delivered = start,
-				.inflight = cwnd, .mss = MSS, .srtt_us = rtt_us,
-				.cwnd_limited = true, .rev_valid = true, .rev_owd_us = owd_us,
-			};
-			dacc_model_rtt_sample(m, rtt_us, a.now_us);
-			dacc_model_on_ack(m, &a);
-			(*deliv)++;
-		}
-		*now += rtt_us;
-	}
-}
-
 /* 20 ms of queue on the way back and none on ours.  The reverse excess
  * can read up to a timestamp tick (1 ms) above the RTT's whole excess: its
  * minimum caught a tick's start.  That is still all of the excess, not a
@@ -481,8 +467,8 @@ static void test_reverse_excess_within_a_tick(void **state)
 		m.mode = DACC_CRUISE;
 		m.w = 100 * DACC_W_ONE;
 		now = deliv = 0;
-		drive_rev_rounds(&m, &now, &deliv, 2, 20000, 5000);
-		drive_rev_rounds(&m, &now, &deliv, 6, 40000, 5000 + excess[k]);
+		drive_rounds_rev(&m, &now, &deliv, 2, 20000, 0, 5000);
+		drive_rounds_rev(&m, &now, &deliv, 6, 40000, 0, 5000 + excess[k]);
 		print_message("# reverse excess %u us over 20000 us of RTT excess: cwnd %u\n",
 			      excess[k], dacc_model_cwnd(&m));
 		if (k == 0)
