@@ -460,13 +460,14 @@ static void test_reverse_excess_within_a_tick(void **state)
 {
 	struct dacc_model m;
 	struct dacc_model_cfg c = cfg(20000, 0, 20000);
-	u32 now = 0, deliv = 0, excess[] = { 20800, 22000 };
+	u32 excess[] = { 20800, 22000 };
 
 	for (int k = 0; k < 2; k++) {
+		u32 now = 0, deliv = 0;
+
 		dacc_model_init(&m, &c, 0, 0);
 		m.mode = DACC_CRUISE;
 		m.w = 100 * DACC_W_ONE;
-		now = deliv = 0;
 		drive_rounds_rev(&m, &now, &deliv, 2, 20000, 0, 5000);
 		drive_rounds_rev(&m, &now, &deliv, 6, 40000, 0, 5000 + excess[k]);
 		print_message("# reverse excess %u us over 20000 us of RTT excess: cwnd %u\n",
