@@ -47,9 +47,14 @@
  * other direction's data) lengthen the RTT without being in dacc's queue.
  * The peer's TCP timestamp (TSval, ms on Linux) against our clock gives the
  * reverse one-way delay plus a clock offset; its excess over the minimum is
- * that wait, and the rule counts it with the base (at most 65 ms, and only
- * while it is below the RTT's whole excess: a peer clock at another rate
- * yields nonsense that no RTT explains).  The minimum may rise by 0.5 ms
+ * that wait.  Each RTT sample loses the wait of its own ACK (not the lowest
+ * wait of some other ACK: beside a moving reverse queue, or on a busy host,
+ * that overstates our queue by how far the wait moves), less half a tick of
+ * the peer's ms clock, and nothing when the wait is within a tick (its
+ * phase); the lowest such forward RTT of a block of 16 is our queue, and
+ * the rest of the RTT counts with the base (at most 65 ms, and only while
+ * it is below the RTT's whole excess: a peer clock at another rate yields
+ * nonsense that no RTT explains).  The minimum may rise by 0.5 ms
  * every 10 s, which follows the drift of the two clocks.  A flow that
  * starts into a reverse queue never saw its minimum and takes it as
  * distance.  Without timestamps the wait counts as queue, as in FAST.
@@ -180,10 +185,18 @@ static void dacc_release(struct sock *sk)
 
 static void dacc_pkts_acked(struct sock *sk, const struct ack_sample *sample)
 {
+	const struct tcp_sock *tp = tcp_sk(sk);
 	struct dacc *ca = inet_csk_ca(sk);
+	u32 now = dacc_now_us(tp);
 
-	if (sample->rtt_us > 0)
-		dacc_model_rtt_sample(&ca->m, sample->rtt_us, dacc_now_us(tcp_sk(sk)));
+	if (sample->rtt_us <= 0)
+		return;
+	/* The ACK's reverse one-way delay, from the peer's timestamp clock:
+	 * ms (TCP_TS_HZ) on Linux; one at another rate is caught by the model
+	 * (see dacc_model_fwd_rtt()).
+	 */
+	dacc_model_rtt_sample(&ca->m, sample->rtt_us, now, tp->rx_opt.saw_tstamp,
+			      now - tp->rx_opt.rcv_tsval * (USEC_PER_SEC / TCP_TS_HZ));
 }
 
 static void dacc_cong_control(struct sock *sk, const struct rate_sample *rs)
@@ -205,13 +218,6 @@ static void dacc_cong_control(struct sock *sk, const struct rate_sample *rs)
 	if (rs->delivered < 0 || rs->interval_us <= 0) {
 		/* No valid sample (e.g. a pure loss marking): losses only. */
 		a.prior_delivered = ca->m.round_start_delivered - 1;
-	}
-	/* The peer's timestamp clock is in ms (TCP_TS_HZ) on Linux; one at
-	 * another rate is caught by the model (see dacc_model_round()).
-	 */
-	if (tp->rx_opt.saw_tstamp) {
-		a.rev_owd_us = a.now_us - tp->rx_opt.rcv_tsval * (USEC_PER_SEC / TCP_TS_HZ);
-		a.rev_valid = true;
 	}
 	if (dacc_model_on_ack(&ca->m, &a))
 		dacc_report(sk, ca);
@@ -262,7 +268,7 @@ static size_t dacc_get_info(struct sock *sk, u32 ext, int *attr, union tcp_cc_in
 	memset(&info->bbr, 0, sizeof(info->bbr));
 	info->bbr.bbr_bw_lo = (u32)bw;
 	info->bbr.bbr_bw_hi = (u32)(bw >> 32);
-	info->bbr.bbr_min_rtt = ca->m.base_rtt_us;
+	info->bbr.bbr_min_rtt = dacc_model_base(&ca->m);
 	info->bbr.bbr_pacing_gain = dacc_model_gain(&ca->m);
 	info->bbr.bbr_cwnd_gain = ca->m.alpha_w;	/* W units: << 8, as gains */
 	*attr = INET_DIAG_BBRINFO;

@@ -130,12 +130,6 @@ struct dacc_ack {
 	u32 mss;
 	u32 srtt_us;		/* smoothed RTT (1/8 per sample), 0: none */
 	u32 mdev_us;		/* its mean deviation (1/4 per sample) */
-	/* Reverse one-way delay of this ACK, plus an unknown clock offset:
-	 * our clock (us) minus the peer's timestamp (TSval) in our units.
-	 * Only differences between samples mean anything.
-	 */
-	u32 rev_owd_us;
-	bool rev_valid;		/* the ACK carried a timestamp */
 	bool cwnd_limited;	/* the window, not the application, limited us */
 };
 
@@ -146,7 +140,6 @@ struct dacc_model {
 	u32 prof_rtt_us;	/* profile base RTT, 0: none */
 	u32 min_rtt_us;		/* own windowed minimum, ~0U: no sample yet */
 	u32 min_rtt_stamp_us;	/* when min_rtt_us was last lowered or renewed */
-	u32 base_rtt_us;	/* the base in use: the profile's or our own */
 	u32 w;			/* window, W units */
 	u32 prior_w;		/* window before the queue rose (COMPETE) */
 	u32 undo_w;		/* window before the last loss episode (undo) */
@@ -157,11 +150,11 @@ struct dacc_model {
 	u32 round_min_rtt_us;	/* lowest RTT sample of the round, ~0U: none */
 	u32 blk_min_us;		/* lowest RTT of the current block of samples */
 	u32 blk_last_us;	/* ... of the last complete block, 0: none */
+	u32 blk_fwd_us;		/* lowest forward RTT (dacc_model_fwd_rtt()) of the block */
 	/* Reverse one-way delay, see dacc_model_rev_sample(). */
 	u32 rev_min_us;		/* lowest sample (clock offset included) */
-	u16 rev_blk_us;		/* lowest excess over it in the current block */
-	u16 rev_q_us;		/* ... in the last complete block: reverse queue */
-	u16 rev_win_us;		/* ... since rev_stamp */
+	u16 rev_q_us;		/* last block: lowest RTT - lowest forward RTT */
+	u16 rev_win_us;		/* lowest excess over rev_min_us since rev_stamp */
 	u16 rev_stamp;		/* window start, 1024 us units (wraps in 67 s) */
 	u16 round_losses;	/* saturates */
 	u16 loss_ewma;		/* smoothed per-round loss fraction, ppm / 16 */
@@ -171,7 +164,6 @@ struct dacc_model {
 	u8 comp_rounds;		/* consecutive rounds with a high queue */
 	u8 mode:2,		/* enum dacc_mode */
 	   cwnd_limited:1,	/* some ACK of the round was window-limited */
-	   distrust:1,		/* the profile's base RTT was found wrong */
 	   probe_rtt:1,		/* this round drains 2 alpha to renew min RTT */
 	   comp_loss:1,		/* the buffer overflowed in this high-queue episode */
 	   low_q:1;		/* last round's queue was far below our backlog's */
@@ -233,44 +225,43 @@ static inline u64 dacc_bdp_w(u64 rate_bytes_ps, u32 rtt_us, u32 mss)
 	return div_u64(bytes << DACC_W_SHIFT, mss ? mss : 1);
 }
 
-/* The base RTT in use.  The lower of the profile's and our own minimum,
- * within reason: an own minimum far above the profile's (more than 1/8 +
- * 1 ms) says the profile is wrong, not that a queue never drained.  Up to
- * 1/64 + 1 ms above it is the hosts' own latency (stacks, NICs, a full
- * packet's serialization), which the profile does not include: the base
- * follows our minimum there, and what lies above that is a standing queue.
+/* The profile's base RTT is wrong: our own minimum lies more than 1/8 +
+ * 1 ms above it, farther than any standing queue a start leaves.  Not
+ * sticky: a slow first sample (the handshake's) is forgotten as soon as a
+ * lower one arrives.
  */
-static inline void dacc_model_update_base(struct dacc_model *m)
+static inline bool dacc_model_distrust(const struct dacc_model *m)
 {
-	u32 own = m->min_rtt_us, prof = m->prof_rtt_us, slack;
+	u32 prof = m->prof_rtt_us;
 
-	m->distrust = 0;
-	if (!prof) {
-		m->base_rtt_us = own;
-		return;
-	}
-	if (own == ~0U || own <= prof) {
-		m->base_rtt_us = dacc_min_u32(prof, own);
-		return;
-	}
-	/* Not sticky: a slow first sample (the handshake's) is forgotten
-	 * as soon as a lower one arrives.
-	 */
-	if (own > prof + (prof >> 3) + DACC_TRUST_SLACK_US) {
-		m->distrust = 1;
-		m->base_rtt_us = own;
-		return;
-	}
-	slack = (prof >> 6) + DACC_HOST_SLACK_US;
-	m->base_rtt_us = dacc_min_u32(own, prof + slack);
+	return prof && m->min_rtt_us != ~0U &&
+	       m->min_rtt_us > prof + (prof >> 3) + DACC_TRUST_SLACK_US;
+}
+
+/* The base RTT in use (~0U: none yet).  The lower of the profile's and our
+ * own minimum, within reason: ours alone without a profile or when it is
+ * wrong.  Up to 1/64 + 1 ms above the profile is the hosts' own latency
+ * (stacks, NICs, a full packet's serialization), which the profile does
+ * not include: the base follows our minimum there, and what lies above
+ * that is a standing queue.  Derived, not stored: the minimum changes it.
+ */
+static inline u32 dacc_model_base(const struct dacc_model *m)
+{
+	u32 own = m->min_rtt_us, prof = m->prof_rtt_us;
+
+	if (!prof || dacc_model_distrust(m))
+		return own;
+	if (own == ~0U || own <= prof)
+		return dacc_min_u32(prof, own);
+	return dacc_min_u32(own, prof + (prof >> 6) + DACC_HOST_SLACK_US);
 }
 
 /* Queueing delay of an RTT: what exceeds the base. */
 static inline u32 dacc_model_qdelay(const struct dacc_model *m, u32 rtt_us)
 {
-	if (m->base_rtt_us == ~0U || rtt_us <= m->base_rtt_us)
+	if (dacc_model_base(m) == ~0U || rtt_us <= dacc_model_base(m))
 		return 0;
-	return rtt_us - m->base_rtt_us;
+	return rtt_us - dacc_model_base(m);
 }
 
 /* Queueing delay our own backlog makes at our delivery rate (us); zero
@@ -292,7 +283,7 @@ static inline u32 dacc_model_alpha_delay(const struct dacc_model *m, u32 mss)
  */
 static inline u32 dacc_model_cong_q(const struct dacc_model *m, u32 mss)
 {
-	u32 b = m->base_rtt_us == ~0U ? 0 : m->base_rtt_us;
+	u32 b = dacc_model_base(m) == ~0U ? 0 : dacc_model_base(m);
 	u32 own = dacc_model_alpha_delay(m, mss);
 
 	own = dacc_min_u32(own, DACC_CONG_Q_OWN_MAX_US / 3) * 3;
@@ -304,8 +295,8 @@ static inline u32 dacc_model_rtt(const struct dacc_model *m)
 {
 	if (m->round_min_rtt_us != ~0U)
 		return m->round_min_rtt_us;
-	if (m->base_rtt_us != ~0U)
-		return m->base_rtt_us;
+	if (dacc_model_base(m) != ~0U)
+		return dacc_model_base(m);
 	return 0;
 }
 
@@ -362,9 +353,8 @@ static inline void dacc_model_init(struct dacc_model *m, const struct dacc_model
 	m->min_rtt_us = c->srtt_us ? c->srtt_us : ~0U;
 	m->min_rtt_stamp_us = now_us;
 	m->blk_min_us = ~0U;
-	m->rev_blk_us = DACC_REV_NONE;
+	m->blk_fwd_us = ~0U;
 	m->rev_win_us = DACC_REV_NONE;
-	dacc_model_update_base(m);
 	dacc_model_round_reset(m, now_us, delivered);
 
 	/* The backlog each flow keeps in the bottleneck queue.  Equal for all
@@ -384,13 +374,13 @@ static inline void dacc_model_init(struct dacc_model *m, const struct dacc_model
 		alpha = 64 * DACC_W_ONE;
 	m->alpha_w = (u16)(alpha & ~(u64)(DACC_W_ONE - 1));
 
-	if (m->hint_kbytes_ps && m->base_rtt_us != ~0U) {
+	if (m->hint_kbytes_ps && dacc_model_base(m) != ~0U) {
 		/* Bandwidth and delay known: one BDP plus our backlog, paced at
 		 * the hint from the first round.
 		 */
 		u64 hint = (u64)m->hint_kbytes_ps << 10;
 
-		m->w = dacc_clamp_w(dacc_bdp_w(hint, m->base_rtt_us, mss) + m->alpha_w);
+		m->w = dacc_clamp_w(dacc_bdp_w(hint, dacc_model_base(m), mss) + m->alpha_w);
 		m->mode = DACC_CRUISE;
 		m->pacing_kbytes_ps = m->hint_kbytes_ps;
 	} else {
@@ -419,8 +409,8 @@ static inline void dacc_model_end_start(struct dacc_model *m, u32 now_us, u32 de
 			bw = r;
 	}
 	m->mode = DACC_CRUISE;
-	if (bw && m->base_rtt_us != ~0U) {
-		w = dacc_bdp_w(bw, m->base_rtt_us, mss) + m->alpha_w;
+	if (bw && dacc_model_base(m) != ~0U) {
+		w = dacc_bdp_w(bw, dacc_model_base(m), mss) + m->alpha_w;
 		if (w < m->w)
 			m->w = dacc_clamp_w(w);
 	}
@@ -434,42 +424,53 @@ static inline u16 dacc_rev_add(u16 ex, u32 d)
 	return (u16)dacc_min_u32(ex + d, DACC_REV_NONE - 1);
 }
 
-static inline u16 dacc_rev_sub(u16 ex, u32 d)
-{
-	if (ex == DACC_REV_NONE)
-		return ex;
-	return ex > d ? (u16)(ex - d) : 0;
-}
-
-/* Every ACK with a timestamp: the reverse path's one-way delay.  What it
- * has above its minimum is queueing on the way back (our ACKs behind the
- * other direction's data): it lengthens the RTT, yet it is not in our
- * bottleneck's queue.  The minimum absorbs the clock offset between the
- * hosts; the excesses are u16, at most 65 ms.  A clock that does not run
- * at our rate makes excesses no RTT can explain; the round drops those.
+/* Every RTT sample whose ACK carried a timestamp: the reverse path's
+ * one-way delay.  What it has above its minimum is queueing on the way back
+ * (our ACKs behind the other direction's data): it lengthens the RTT, yet it
+ * is not in our bottleneck's queue.  The minimum absorbs the clock offset
+ * between the hosts.  Returns the sample's excess over the minimum (us).
  */
-static inline void dacc_model_rev_sample(struct dacc_model *m, u32 owd_us, u32 now_us)
+static inline u32 dacc_model_rev_sample(struct dacc_model *m, u32 owd_us, u32 now_us)
 {
 	s32 ex = (s32)(owd_us - m->rev_min_us);
-	u16 e;
 
 	if (!m->rev_ok || ex < 0) {
-		u32 down = m->rev_ok ? (u32)-ex : 0;
-
 		if (!m->rev_ok)
 			m->rev_stamp = (u16)(now_us >> 10);
+		else
+			m->rev_win_us = dacc_rev_add(m->rev_win_us, (u32)-ex);
 		m->rev_min_us = owd_us;
 		m->rev_ok = 1;
-		m->rev_blk_us = dacc_rev_add(m->rev_blk_us, down);
-		m->rev_win_us = dacc_rev_add(m->rev_win_us, down);
-		m->rev_q_us = dacc_rev_add(m->rev_q_us, down);	/* never NONE */
 		ex = 0;
 	}
-	e = (u16)dacc_min_u32((u32)ex, DACC_REV_NONE - 1);
-	if (e < m->rev_blk_us)
-		m->rev_blk_us = e;
-	if (e < m->rev_win_us)
-		m->rev_win_us = e;
+	if ((u32)ex < m->rev_win_us)
+		m->rev_win_us = (u16)dacc_min_u32((u32)ex, DACC_REV_NONE - 1);
+	return (u32)ex;
+}
+
+/* An RTT sample without the wait its own ACK had on the way back.  The
+ * excess of one sample, not of a block: the lowest RTT and the lowest
+ * reverse delay of a block come from different ACKs, and their difference
+ * overstates our queue by as much as the reverse queue moves within the
+ * block (tens of ms beside a loss-based reverse flow, or a busy host).
+ * The peer's clock ticks in ms, so an excess reads up to a tick high (the
+ * phase of the send time within the tick that the minimum did not have):
+ * one within a tick may be only that, and is not taken as a reverse queue
+ * (at datacenter rates that phase would hide our own queue); above a tick,
+ * half a tick of it (the mean phase) stays in the RTT.  An excess above the
+ * RTT's whole excess plus a tick is no queue but a peer clock at another
+ * rate: ignored.
+ */
+static inline u32 dacc_model_fwd_rtt(const struct dacc_model *m, u32 rtt_us, u32 rev_ex_us)
+{
+	u32 ex;
+
+	if (dacc_model_base(m) == ~0U)
+		return rtt_us;
+	ex = rtt_us > dacc_model_base(m) ? rtt_us - dacc_model_base(m) : 0;
+	if (rev_ex_us > ex + DACC_TS_TICK_US || rev_ex_us <= DACC_TS_TICK_US)
+		return rtt_us;
+	return rtt_us - dacc_min_u32(rev_ex_us - DACC_TS_TICK_US / 2, ex);
 }
 
 /* Once a round: every DACC_MIN_RTT_WIN_US the minimum may rise to the
@@ -489,19 +490,27 @@ static inline void dacc_model_rev_renew(struct dacc_model *m, u32 now_us)
 		return;
 	up = dacc_min_u32(m->rev_win_us, DACC_REV_DRIFT_US);
 	m->rev_min_us += up;
-	m->rev_blk_us = dacc_rev_sub(m->rev_blk_us, up);
-	m->rev_q_us = dacc_rev_sub(m->rev_q_us, up);
 	m->rev_win_us = DACC_REV_NONE;
 }
 
-/* Every RTT sample (pkts_acked): min filters, and START's early exit. */
-static inline void dacc_model_rtt_sample(struct dacc_model *m, u32 rtt_us, u32 now_us)
+/* Every RTT sample (pkts_acked): min filters, and START's early exit.
+ * rev_valid: the ACK carried the peer's timestamp, and rev_owd_us is our
+ * clock (us) minus that TSval in our units, the reverse one-way delay plus
+ * an unknown clock offset (only differences between samples mean anything).
+ */
+static inline void dacc_model_rtt_sample(struct dacc_model *m, u32 rtt_us, u32 now_us,
+					 bool rev_valid, u32 rev_owd_us)
 {
+	u32 fwd;
+
 	if (!rtt_us)
 		rtt_us = 1;
+	fwd = rtt_us;
+	if (rev_valid)
+		fwd = dacc_model_fwd_rtt(m, rtt_us, dacc_model_rev_sample(m, rev_owd_us, now_us));
 	if (m->mode == DACC_START) {
 		if (dacc_model_qdelay(m, rtt_us) >
-		    dacc_max_u32(DACC_START_EXIT_MIN_US, m->base_rtt_us >> 3))
+		    dacc_max_u32(DACC_START_EXIT_MIN_US, dacc_model_base(m) >> 3))
 			m->start_high += m->start_high < 127;
 		else
 			m->start_high = 0;
@@ -510,18 +519,19 @@ static inline void dacc_model_rtt_sample(struct dacc_model *m, u32 rtt_us, u32 n
 		m->round_min_rtt_us = rtt_us;
 	if (rtt_us < m->blk_min_us)
 		m->blk_min_us = rtt_us;
+	if (fwd < m->blk_fwd_us)
+		m->blk_fwd_us = fwd;
 	if (++m->blk_n >= DACC_BLK_SAMPLES) {
 		m->blk_last_us = m->blk_min_us;
+		m->rev_q_us = (u16)dacc_min_u32(m->blk_min_us - m->blk_fwd_us,
+						DACC_REV_NONE - 1);
 		m->blk_min_us = ~0U;
+		m->blk_fwd_us = ~0U;
 		m->blk_n = 0;
-		if (m->rev_blk_us != DACC_REV_NONE)
-			m->rev_q_us = m->rev_blk_us;
-		m->rev_blk_us = DACC_REV_NONE;
 	}
 	if (rtt_us <= m->min_rtt_us) {
 		m->min_rtt_us = rtt_us;
 		m->min_rtt_stamp_us = now_us;
-		dacc_model_update_base(m);
 	}
 }
 
@@ -555,17 +565,16 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 		if (rtt != ~0U) {
 			m->min_rtt_us = rtt;
 			m->min_rtt_stamp_us = a->now_us;
-			dacc_model_update_base(m);
 		}
 	} else if (a->now_us - m->min_rtt_stamp_us > DACC_MIN_RTT_WIN_US &&
-		   (!m->prof_rtt_us || m->distrust)) {
+		   (!m->prof_rtt_us || dacc_model_distrust(m))) {
 		m->probe_rtt = 1;
 	} else if (a->now_us - m->min_rtt_stamp_us > DACC_MIN_RTT_WIN_US) {
 		m->min_rtt_stamp_us = a->now_us;	/* profile anchors the base */
 	}
 	dacc_model_rev_renew(m, a->now_us);
 
-	if (rtt == ~0U || m->base_rtt_us == ~0U)
+	if (rtt == ~0U || dacc_model_base(m) == ~0U)
 		goto out;
 	/* The queue the window sees: the lowest RTT of the last block of
 	 * DACC_BLK_SAMPLES samples.  A minimum filters the host's jitter (it
@@ -577,14 +586,9 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 		rtt = m->blk_last_us;
 	q = dacc_model_qdelay(m, rtt);
 	/* Of that, what waited on the way back is not our queue: for the
-	 * window it is distance, like the base.  It can read up to one tick
-	 * of the peer's timestamp clock above the whole RTT excess (its
-	 * minimum caught a tick's start): then it is all of it.  More is not
-	 * a queue but a peer clock at another rate: ignored.
+	 * window it is distance, like the base (see dacc_model_fwd_rtt()).
 	 */
-	q_rev = 0;
-	if (m->rev_ok && m->rev_q_us <= q + DACC_TS_TICK_US)
-		q_rev = dacc_min_u32(m->rev_q_us, q);
+	q_rev = dacc_min_u32(m->rev_q_us, q);
 	q -= q_rev;
 	if (m->round_losses &&
 	    (q > cong_q || m->loss_ewma > m->loss_limit))
@@ -606,7 +610,7 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 			/* w <- (w + w * (base + q_rev) / rtt + alpha) / 2,
 			 * at most 2w.
 			 */
-			u64 t = div_u64(w * (m->base_rtt_us + q_rev), rtt) + m->alpha_w;
+			u64 t = div_u64(w * (dacc_model_base(m) + q_rev), rtt) + m->alpha_w;
 
 			t = (w + t) >> 1;
 			/* A queue far below what our alpha makes at our rate:
@@ -674,7 +678,8 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 			m->mode = DACC_CHECK;
 			m->comp_rounds = 0;
 			if (bw)
-				w = dacc_min_u64(w, dacc_bdp_w(bw, m->base_rtt_us + q_rev, a->mss));
+				w = dacc_min_u64(w, dacc_bdp_w(bw, dacc_model_base(m) + q_rev,
+							       a->mss));
 			else
 				w = w >> 1;
 		} else if (loss_cong) {
@@ -721,8 +726,6 @@ static inline bool dacc_model_on_ack(struct dacc_model *m, const struct dacc_ack
 	if (m->mode == DACC_START && m->start_high >= DACC_START_EXIT_SAMPLES)
 		dacc_model_end_start(m, a->now_us, a->delivered, a->mss);
 
-	if (a->rev_valid)
-		dacc_model_rev_sample(m, a->rev_owd_us, a->now_us);
 	if ((s32)(a->prior_delivered - m->round_start_delivered) < 0)
 		return false;
 	dacc_model_round(m, a);
