@@ -535,6 +535,22 @@ static inline void dacc_model_rtt_sample(struct dacc_model *m, u32 rtt_us, u32 n
 	}
 }
 
+/* The pipe is not full: grow by an eighth a round, but not past what the
+ * path holds when a bandwidth hint says so (its BDP at the RTT without our
+ * queue, rtt_us, plus our backlog).  The queue shows an overshoot a round late, when the window
+ * has grown once more: uncapped, a flow alone overshoots by a quarter of
+ * the BDP, and a random loss in that queue reads as congestion.
+ */
+static inline u64 dacc_model_fast_growth(const struct dacc_model *m, u64 w, u32 rtt_us, u32 mss)
+{
+	u64 t = w + (w >> 3), pipe;
+
+	if (!m->hint_kbytes_ps)
+		return t;
+	pipe = dacc_bdp_w((u64)m->hint_kbytes_ps << 10, rtt_us, mss) + m->alpha_w;
+	return dacc_min_u64(t, dacc_max_u64(pipe, w));
+}
+
 /* The once-per-round update: FAST's backlog rule, loss and competition. */
 static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack *a)
 {
@@ -620,8 +636,9 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 			 */
 			bool low = q < dacc_model_alpha_delay(m, a->mss) >> 2;
 
-			if (low && m->low_q && t < w + (w >> 3))
-				t = w + (w >> 3);
+			if (low && m->low_q)
+				t = dacc_max_u64(t, dacc_model_fast_growth(m, w, rtt - q,
+									   a->mss));
 			m->low_q = low;
 			if (t > w && !m->cwnd_limited)
 				t = w;		/* app-limited: no growth */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The dacc model (kmod/dacc_model.h) driven through ACK sequences: by hand,
- * and by a small packet-level simulator of flows sharing one FIFO bottleneck.
+ * and through the project's packet-level simulator (bench/sim).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,9 +12,9 @@
 #include <cmocka.h>
 
 #include "../../kmod/dacc_model.h"
+#include "../../bench/sim/sim.h"
 
 #define MSS 1448U
-#define PKT_BITS (1500ULL * 8)
 
 static struct dacc_model_cfg cfg(u32 prof_rtt_us, u64 hint_bps, u32 srtt_us)
 {
@@ -24,231 +24,38 @@ static struct dacc_model_cfg cfg(u32 prof_rtt_us, u64 hint_bps, u32 srtt_us)
 	};
 }
 
-/* ---- the simulator ---- */
+/* ---- simulated paths ---- */
 
-#define SEC 1000000000ULL
-#define MS 1000000ULL
+#define SEC SIM_PS_PER_S
+#define MS SIM_PS_PER_MS
 
-#define MAXPKT 65536
-
-struct pkt {
-	uint64_t ack_ns;	/* when its ACK (or loss notice) reaches the sender */
-	uint64_t sent_ns;
-	u32 prior_delivered;
-	u32 tsval;		/* the peer's timestamp on its ACK */
-	uint64_t q_ns;		/* its wait in the bottleneck queue */
-	int lost;
-};
-
-struct flow {
-	struct dacc_model m;
-	u32 base_us;		/* true propagation RTT */
-	struct pkt ring[MAXPKT];
-	unsigned int head, tail;	/* in flight: [head, tail) */
-	u32 delivered;
-	u32 pending_losses;
-	uint64_t bytes;		/* delivered after warm-up */
-	uint64_t last_ack_ns;
-	uint64_t idle_until_ns;	/* app-limited until then */
-	uint64_t next_tx_ns;	/* the pacer's next departure */
-	u32 srtt_us, mdev_us;
-	int ts;			/* peer timestamps: 0 none, 1 ms clock, 2 at half rate */
-};
-
-static struct flow pool[2];
-static int pool_used;
-
-struct sim {
-	uint64_t now_ns;
-	uint64_t svc_ns;	/* transmission time of one packet */
-	uint64_t last_dep_ns;
-	u32 limit;		/* bottleneck queue, packets */
-	u32 loss_ppm;		/* random loss */
-	uint64_t rev_q_ns;	/* queueing on the way back, for every ACK */
-	/* Host jitter, uniform per packet: the receiver's before it stamps
-	 * and sends the ACK, and on the way back after it.
-	 */
-	uint64_t rcv_jit_ns, rev_jit_ns;
-	uint64_t rng;
-	/* queueing delay statistics after warm-up */
-	uint64_t q_sum_ns, q_n, q_max_ns;
-	uint64_t drops_overflow;
-};
-
-static u32 rnd(struct sim *s)
+/* One bottleneck of rate_bps with a buffer of limit packets (of the
+ * 1500 bytes each segment takes on the wire) and random loss.
+ */
+static void one_link(struct sim *s, uint64_t rate_bps, u32 limit, u32 loss_ppm)
 {
-	s->rng = s->rng * 6364136223846793005ULL + 1442695040888963407ULL;
-	return (u32)(s->rng >> 33);
+	sim_init(s, MSS, 42);
+	sim_add_link(s, rate_bps, (uint64_t)limit * s->hdr);
+	s->links[0].loss_ppm = loss_ppm;
 }
 
-static void sim_init(struct sim *s, uint64_t rate_bps, u32 limit, u32 loss_ppm)
+static struct sim_flow *add_flow(struct sim *s, u32 base_us, const struct dacc_model_cfg *c)
 {
-	memset(s, 0, sizeof(*s));
-	s->svc_ns = PKT_BITS * 1000000000ULL / rate_bps;
-	s->limit = limit;
-	s->loss_ppm = loss_ppm;
-	s->rng = 42;
+	int path = 0, i = sim_add_flow(s, &path, 1, base_us, c);
+
+	return &s->flows[i];
 }
 
-static struct flow *flow_new(u32 base_us, const struct dacc_model_cfg *c)
+/* A flow's goodput over the measured time as a fraction of the link's. */
+static double rate_frac(const struct sim *s, const struct sim_flow *f)
 {
-	struct flow *f;
-
-	if (pool_used >= 2)
-		pool_used = 0;
-	f = &pool[pool_used++];
-	memset(f, 0, sizeof(*f));
-	f->base_us = base_us;
-	f->ts = 1;
-	dacc_model_init(&f->m, c, 0, 0);
-	return f;
-}
-
-static u32 inflight(const struct flow *f)
-{
-	return f->tail - f->head;
-}
-
-static void flow_send(struct sim *s, struct flow *f)
-{
-	struct pkt *p = &f->ring[f->tail % MAXPKT];
-	uint64_t qlen = s->last_dep_ns > s->now_ns ? (s->last_dep_ns - s->now_ns) / s->svc_ns : 0;
-
-	p->sent_ns = s->now_ns;
-	p->prior_delivered = f->delivered;
-	p->lost = 0;
-	if (qlen >= s->limit) {
-		p->lost = 1;
-		s->drops_overflow++;
-	} else if (s->loss_ppm && rnd(s) % 1000000 < s->loss_ppm) {
-		p->lost = 1;
-	}
-	if (p->lost) {
-		p->ack_ns = s->now_ns + (uint64_t)f->base_us * 1000 + s->svc_ns;
-	} else {
-		uint64_t dep = (s->last_dep_ns > s->now_ns ? s->last_dep_ns : s->now_ns) + s->svc_ns;
-
-		s->last_dep_ns = dep;
-		p->q_ns = dep - s->svc_ns - s->now_ns;
-		if (s->rcv_jit_ns)
-			dep += rnd(s) % s->rcv_jit_ns;
-		p->ack_ns = dep + (uint64_t)f->base_us * 1000 + s->rev_q_ns;
-		if (s->rev_jit_ns)
-			p->ack_ns += rnd(s) % s->rev_jit_ns;
-		/* The receiver stamps its ACK when it sends it. */
-		dep += (uint64_t)f->base_us * 500;
-		p->tsval = 777777 + (u32)(dep / (f->ts == 2 ? 2 * MS : MS));
-	}
-	/* ACKs of one flow arrive in order. */
-	if (p->ack_ns < f->last_ack_ns)
-		p->ack_ns = f->last_ack_ns;
-	f->last_ack_ns = p->ack_ns;
-	f->tail++;
-	if (f->m.pacing_kbytes_ps)
-		f->next_tx_ns = s->now_ns + (uint64_t)MSS * 1000000000ULL /
-				dacc_model_pacing_rate(&f->m);
-}
-
-static void flow_ack(struct sim *s, struct flow *f, uint64_t warm_ns)
-{
-	struct pkt *p = &f->ring[f->head % MAXPKT];
-	struct dacc_ack a = { 0 };
-	u32 rtt_us = (u32)((p->ack_ns - p->sent_ns) / 1000);
-
-	f->head++;
-	if (p->lost) {
-		f->pending_losses++;
-		return;
-	}
-	f->delivered++;
-	if (s->now_ns >= warm_ns) {
-		uint64_t q = p->q_ns;
-
-		f->bytes += MSS;
-		s->q_sum_ns += q;
-		s->q_n++;
-		if (q > s->q_max_ns)
-			s->q_max_ns = q;
-	}
-	a.now_us = (u32)(s->now_ns / 1000);
-	dacc_model_rtt_sample(&f->m, rtt_us, a.now_us, f->ts != 0,
-			      a.now_us - p->tsval * 1000);	/* as cong.c does */
-	if (f->srtt_us) {
-		u32 err = rtt_us > f->srtt_us ? rtt_us - f->srtt_us : f->srtt_us - rtt_us;
-
-		f->mdev_us = f->mdev_us - (f->mdev_us >> 2) + (err >> 2);
-		f->srtt_us = f->srtt_us - (f->srtt_us >> 3) + (rtt_us >> 3);
-	} else {
-		f->srtt_us = rtt_us;
-		f->mdev_us = rtt_us >> 1;
-	}
-	a.srtt_us = f->srtt_us;
-	a.mdev_us = f->mdev_us;
-	a.delivered = f->delivered;
-	a.prior_delivered = p->prior_delivered;
-	a.losses = f->pending_losses;
-	a.inflight = inflight(f);
-	a.mss = MSS;
-	a.cwnd_limited = s->now_ns >= f->idle_until_ns && inflight(f) + 1 >= dacc_model_cwnd(&f->m);
-	f->pending_losses = 0;
-	if (dacc_model_on_ack(&f->m, &a) && getenv("MODEL_TRACE"))
-		print_message("# t %llu ms base %u rtt %u mode %u cwnd %u pacing %llu bw %llu\n",
-			      (unsigned long long)(s->now_ns / MS), f->base_us, rtt_us, f->m.mode,
-			      dacc_model_cwnd(&f->m),
-			      (unsigned long long)dacc_model_pacing_rate(&f->m),
-			      (unsigned long long)dacc_model_bw(&f->m));
-}
-
-/* Run flows until end_ns; count delivery after warm_ns. */
-static void sim_run(struct sim *s, struct flow **fl, int n, uint64_t end_ns, uint64_t warm_ns)
-{
-	while (s->now_ns < end_ns) {
-		uint64_t next = UINT64_MAX;
-		int who = -1;
-
-		for (int i = 0; i < n; i++) {
-			struct flow *f = fl[i];
-
-			bool open;
-
-			while (s->now_ns >= f->idle_until_ns && s->now_ns >= f->next_tx_ns &&
-			       inflight(f) < dacc_model_cwnd(&f->m) && inflight(f) < MAXPKT - 1)
-				flow_send(s, f);
-			open = inflight(f) < dacc_model_cwnd(&f->m) && inflight(f) < MAXPKT - 1;
-			if (open && s->now_ns >= f->idle_until_ns && f->next_tx_ns < next) {
-				next = f->next_tx_ns;
-				who = -2;
-			}
-			if (f->head != f->tail && f->ring[f->head % MAXPKT].ack_ns < next) {
-				next = f->ring[f->head % MAXPKT].ack_ns;
-				who = i;
-			}
-			if (f->head == f->tail && f->idle_until_ns > s->now_ns &&
-			    f->idle_until_ns < next) {
-				next = f->idle_until_ns;
-				who = -2;
-			}
-		}
-		if (who == -1)
-			break;
-		s->now_ns = next;
-		if (who >= 0)
-			flow_ack(s, fl[who], warm_ns);
-	}
-}
-
-static double rate_frac(const struct sim *s, const struct flow *f, uint64_t dur_ns)
-{
-	double link = 1e9 / (double)s->svc_ns * MSS;	/* goodput bytes/s */
-
-	return (double)f->bytes / ((double)dur_ns / 1e9) / link;
+	return sim_flow_rate_bps(s, f) / sim_link_goodput_bps(s, &s->links[0]);
 }
 
 static double q_mean_ms(const struct sim *s)
 {
-	return s->q_n ? (double)s->q_sum_ns / (double)s->q_n / 1e6 : 0;
+	return sim_link_q_mean_us(&s->links[0]) / 1000;
 }
-
 
 /* ---- tests ---- */
 
@@ -581,15 +388,15 @@ static void test_idle_restart_paces_at_history(void **state)
 }
 
 /* One flow to a 20 ms destination with its full profile, 100 Mbit/s, a
- * buffer of 3000 packets; ts: the peer's timestamps (see struct flow).
+ * buffer of 3000 packets; ts: the peer's timestamps (see struct sim_flow).
  */
-static struct flow *sim_one(struct sim *s, int ts)
+static struct sim_flow *sim_one(struct sim *s, int ts)
 {
 	struct dacc_model_cfg c = cfg(20000, 100000000, 20000);
-	struct flow *f;
+	struct sim_flow *f;
 
-	sim_init(s, 100000000, 3000, 0);
-	f = flow_new(20000, &c);
+	one_link(s, 100000000, 3000, 0);
+	f = add_flow(s, 20000, &c);
 	f->ts = ts;
 	return f;
 }
@@ -603,12 +410,16 @@ static void test_sim_steady_state(void **state)
 {
 	for (int ts = 1; ts <= 2; ts++) {
 		struct sim s;
-		struct flow *f = sim_one(&s, ts);
+		struct sim_flow *f = sim_one(&s, ts);
 
-		sim_run(&s, &f, 1, 5 * SEC, 1 * SEC);
-		assert_true(rate_frac(&s, f, 4 * SEC) > 0.97);
+		s.warm_ps = 1 * SEC;
+		sim_run(&s, 5 * SEC);
+		print_message("# timestamps %d: rate %.3f queue %.2f ms\n", ts, rate_frac(&s, f),
+			      q_mean_ms(&s));
+		assert_true(rate_frac(&s, f) > 0.97);
 		assert_true(q_mean_ms(&s) < 2.0);
 		assert_int_equal(f->m.mode, DACC_CRUISE);
+		sim_free(&s);
 	}
 }
 
@@ -619,13 +430,15 @@ static void test_sim_start_without_hint(void **state)
 {
 	struct sim s;
 	struct dacc_model_cfg c = cfg(100000, 0, 100000);
-	struct flow *f;
+	struct sim_flow *f;
 
-	sim_init(&s, 100000000, 850, 0);
-	f = flow_new(100000, &c);
-	sim_run(&s, &f, 1, 5 * SEC, 2 * SEC);
-	assert_int_equal(s.drops_overflow, 0);
-	assert_true(rate_frac(&s, f, 3 * SEC) > 0.93);
+	one_link(&s, 100000000, 850, 0);
+	f = add_flow(&s, 100000, &c);
+	s.warm_ps = 2 * SEC;
+	sim_run(&s, 5 * SEC);
+	assert_int_equal(s.links[0].drops_total, 0);
+	assert_true(rate_frac(&s, f) > 0.93);
+	sim_free(&s);
 }
 
 /* Simulated: 1% random loss costs no rate. */
@@ -633,13 +446,16 @@ static void test_sim_random_loss(void **state)
 {
 	struct sim s;
 	struct dacc_model_cfg c = cfg(50000, 100000000, 50000);
-	struct flow *f;
+	struct sim_flow *f;
 
-	sim_init(&s, 100000000, 850, 10000);
-	f = flow_new(50000, &c);
-	sim_run(&s, &f, 1, 6 * SEC, 1 * SEC);
+	one_link(&s, 100000000, 850, 10000);
+	f = add_flow(&s, 50000, &c);
+	s.warm_ps = 1 * SEC;
+	sim_run(&s, 6 * SEC);
 	/* 1% of the packets are lost, so at most 99% arrives. */
-	assert_true(rate_frac(&s, f, 5 * SEC) > 0.93);
+	print_message("# 1%% loss: rate %.3f\n", rate_frac(&s, f));
+	assert_true(rate_frac(&s, f) > 0.93);
+	sim_free(&s);
 }
 
 /* Simulated: 2 ms and 100 ms flows converge to equal rates. */
@@ -647,19 +463,21 @@ static void test_sim_rtt_fairness(void **state)
 {
 	struct sim s;
 	struct dacc_model_cfg c1 = cfg(2000, 100000000, 2000), c2 = cfg(100000, 100000000, 100000);
-	struct flow *f[2];
-	double r0, r1, jain;
+	int both[] = { 0, 1 };
+	double r0, r1;
 
-	sim_init(&s, 100000000, 850, 0);
-	f[0] = flow_new(2000, &c1);
-	f[1] = flow_new(100000, &c2);
-	sim_run(&s, f, 2, 20 * SEC, 5 * SEC);
-	r0 = rate_frac(&s, f[0], 15 * SEC);
-	r1 = rate_frac(&s, f[1], 15 * SEC);
-	jain = (r0 + r1) * (r0 + r1) / (2 * (r0 * r0 + r1 * r1));
-	print_message("# near %.3f far %.3f jain %.3f queue %.2f ms\n", r0, r1, jain, q_mean_ms(&s));
+	one_link(&s, 100000000, 850, 0);
+	add_flow(&s, 2000, &c1);
+	add_flow(&s, 100000, &c2);
+	s.warm_ps = 5 * SEC;
+	sim_run(&s, 20 * SEC);
+	r0 = rate_frac(&s, &s.flows[0]);
+	r1 = rate_frac(&s, &s.flows[1]);
+	print_message("# near %.3f far %.3f jain %.3f queue %.2f ms\n", r0, r1,
+		      sim_jain(&s, both, 2), q_mean_ms(&s));
 	assert_true(r0 + r1 > 0.95);
-	assert_true(jain > 0.98);
+	assert_true(sim_jain(&s, both, 2) > 0.98);
+	sim_free(&s);
 }
 
 /* Simulated: a profile whose base RTT is 2x too high: the flow's own
@@ -669,14 +487,16 @@ static void test_sim_profile_too_high(void **state)
 {
 	struct sim s;
 	struct dacc_model_cfg c = cfg(40000, 0, 20000);
-	struct flow *f;
+	struct sim_flow *f;
 
-	sim_init(&s, 100000000, 3000, 0);
-	f = flow_new(20000, &c);
-	sim_run(&s, &f, 1, 5 * SEC, 2 * SEC);
+	one_link(&s, 100000000, 3000, 0);
+	f = add_flow(&s, 20000, &c);
+	s.warm_ps = 2 * SEC;
+	sim_run(&s, 5 * SEC);
 	assert_true(dacc_model_base(&f->m) < 21000);
-	assert_true(rate_frac(&s, f, 3 * SEC) > 0.95);
+	assert_true(rate_frac(&s, f) > 0.95);
 	assert_true(q_mean_ms(&s) < 3.0);
+	sim_free(&s);
 }
 
 /* Simulated: a profile 2x too low: dacc sees its own minimum far above it,
@@ -686,14 +506,16 @@ static void test_sim_profile_too_low(void **state)
 {
 	struct sim s;
 	struct dacc_model_cfg c = cfg(10000, 0, 20000);
-	struct flow *f;
+	struct sim_flow *f;
 
-	sim_init(&s, 100000000, 3000, 0);
-	f = flow_new(20000, &c);
-	sim_run(&s, &f, 1, 5 * SEC, 2 * SEC);
+	one_link(&s, 100000000, 3000, 0);
+	f = add_flow(&s, 20000, &c);
+	s.warm_ps = 2 * SEC;
+	sim_run(&s, 5 * SEC);
 	assert_true(dacc_model_distrust(&f->m));
-	assert_true(rate_frac(&s, f, 3 * SEC) > 0.95);
+	assert_true(rate_frac(&s, f) > 0.95);
 	assert_true(q_mean_ms(&s) < 3.0);
+	sim_free(&s);
 }
 
 /* Simulated: the ACKs queue 20 ms on the way back (the other direction's
@@ -704,15 +526,19 @@ static void test_sim_profile_too_low(void **state)
 static double sim_reverse_queue(int ts, double *q_ms)
 {
 	struct sim s;
-	struct flow *f = sim_one(&s, ts);
+	struct sim_flow *f = sim_one(&s, ts);
+	double r;
 
-	sim_run(&s, &f, 1, 2 * SEC, 2 * SEC);
-	s.rev_q_ns = 20 * MS;
-	sim_run(&s, &f, 1, 8 * SEC, 4 * SEC);
+	s.warm_ps = 4 * SEC;
+	sim_run(&s, 2 * SEC);
+	s.rev_q_ps = 20 * MS;
+	sim_run(&s, 8 * SEC);
 	*q_ms = q_mean_ms(&s);
-	print_message("# timestamps %d: rate %.3f queue %.2f ms mode %u\n", ts,
-		      rate_frac(&s, f, 4 * SEC), *q_ms, f->m.mode);
-	return rate_frac(&s, f, 4 * SEC);
+	r = rate_frac(&s, f);
+	print_message("# timestamps %d: rate %.3f queue %.2f ms mode %u\n", ts, r, *q_ms,
+		      f->m.mode);
+	sim_free(&s);
+	return r;
 }
 
 static void test_sim_reverse_queue(void **state)
@@ -733,19 +559,21 @@ static void test_sim_reverse_queue(void **state)
 static void test_sim_reverse_queue_jitter(void **state)
 {
 	struct sim s;
-	struct flow *f = sim_one(&s, 1);
+	struct sim_flow *f = sim_one(&s, 1);
 	double r;
 
-	sim_run(&s, &f, 1, 2 * SEC, 2 * SEC);
-	s.rev_q_ns = 20 * MS;
-	s.rev_jit_ns = 20 * MS;
-	s.rcv_jit_ns = 4 * MS;
-	sim_run(&s, &f, 1, 10 * SEC, 4 * SEC);
-	r = rate_frac(&s, f, 6 * SEC);
+	s.warm_ps = 4 * SEC;
+	sim_run(&s, 2 * SEC);
+	s.rev_q_ps = 20 * MS;
+	s.rev_jit_ps = 20 * MS;
+	s.rcv_jit_ps = 4 * MS;
+	sim_run(&s, 10 * SEC);
+	r = rate_frac(&s, f);
 	print_message("# jittery reverse queue: rate %.3f queue %.2f ms mode %u\n", r,
 		      q_mean_ms(&s), f->m.mode);
 	assert_true(r > 0.95);		/* 0.53 with the two minima of a block */
 	assert_true(q_mean_ms(&s) < 3.0);
+	sim_free(&s);
 }
 
 /* Simulated: two dacc flows that both reached COMPETE (a loss-based flow
@@ -758,24 +586,27 @@ static void test_sim_two_compete_unlock(void **state)
 {
 	struct sim s;
 	struct dacc_model_cfg c = cfg(20000, 100000000, 20000);
-	struct flow *f[2];
 
-	sim_init(&s, 100000000, 850, 0);
-	s.now_ns = 3 * SEC;
-	s.last_dep_ns = s.now_ns + 40 * MS;	/* the queue the loss-based flow left */
+	one_link(&s, 100000000, 850, 0);
+	for (int i = 0; i < 2; i++)
+		s.flows[add_flow(&s, 20000, &c) - s.flows].start_ps = 3 * SEC;
+	sim_run(&s, 3 * SEC);
+	s.links[0].tail_ps = s.now_ps + 40 * MS;	/* the queue the loss-based flow left */
 	for (int i = 0; i < 2; i++) {
-		f[i] = flow_new(20000, &c);
-		f[i]->m.mode = DACC_COMPETE;
-		f[i]->m.w = 260 * DACC_W_ONE;	/* 1.5 BDP each: 40 ms of queue */
-		f[i]->m.comp_since_us = i * 2500000;	/* 3 s and 0.5 s ago */
-		f[i]->idle_until_ns = s.now_ns;
-		f[i]->next_tx_ns = s.now_ns;
+		struct sim_flow *f = &s.flows[i];
+
+		f->m.mode = DACC_COMPETE;
+		f->m.w = 260 * DACC_W_ONE;	/* 1.5 BDP each: 40 ms of queue */
+		f->m.comp_since_us = i * 2500000;	/* 3 s and 0.5 s ago */
 	}
-	sim_run(&s, f, 2, 17 * SEC, 15 * SEC);
-	print_message("# modes %u %u queue %.2f ms\n", f[0]->m.mode, f[1]->m.mode, q_mean_ms(&s));
-	assert_int_equal(f[0]->m.mode, DACC_CRUISE);
-	assert_int_equal(f[1]->m.mode, DACC_CRUISE);
+	s.warm_ps = 15 * SEC;
+	sim_run(&s, 17 * SEC);
+	print_message("# modes %u %u queue %.2f ms\n", s.flows[0].m.mode, s.flows[1].m.mode,
+		      q_mean_ms(&s));
+	assert_int_equal(s.flows[0].m.mode, DACC_CRUISE);
+	assert_int_equal(s.flows[1].m.mode, DACC_CRUISE);
 	assert_true(q_mean_ms(&s) < 4.0);	/* 2 x alpha is 3.1 ms; locked, 75 ms */
+	sim_free(&s);
 }
 
 /* Simulated: no profile at all, own estimates only. */
@@ -783,13 +614,15 @@ static void test_sim_no_profile(void **state)
 {
 	struct sim s;
 	struct dacc_model_cfg c = cfg(0, 0, 20000);
-	struct flow *f;
+	struct sim_flow *f;
 
-	sim_init(&s, 100000000, 850, 0);
-	f = flow_new(20000, &c);
-	sim_run(&s, &f, 1, 25 * SEC, 2 * SEC);
-	assert_true(rate_frac(&s, f, 23 * SEC) > 0.95);
+	one_link(&s, 100000000, 850, 0);
+	f = add_flow(&s, 20000, &c);
+	s.warm_ps = 2 * SEC;
+	sim_run(&s, 25 * SEC);
+	assert_true(rate_frac(&s, f) > 0.95);
 	assert_true(q_mean_ms(&s) < 3.0);	/* min RTT renewals do not drift */
+	sim_free(&s);
 }
 
 int main(void)

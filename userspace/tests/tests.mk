@@ -15,6 +15,6 @@ tests/test_estimator_SRCS := tests/test_estimator.c daccd/estimator.c
 TESTS += tests/test_daccd_config
 tests/test_daccd_config_SRCS := tests/test_daccd_config.c daccd/config.c
 TESTS += tests/test_model
-tests/test_model_SRCS := tests/test_model.c
+tests/test_model_SRCS := tests/test_model.c ../bench/sim/sim.c
 TESTS += tests/test_daccd_state
 tests/test_daccd_state_SRCS := tests/test_daccd_state.c daccd/state.c daccd/config.c daccd/estimator.c
