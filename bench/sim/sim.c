@@ -147,6 +147,8 @@ void sim_free(struct sim *s)
 		free(s->series[i].cwnd);
 		free(s->series[i].q_us);
 	}
+	for (int i = 0; i < SIM_MAX_GROUPS; i++)
+		free(s->groups[i].step_ps);
 	free(s->series);
 	free(s->flows);
 	free(s->links);
@@ -336,6 +338,7 @@ static void msg_start(struct sim *s, struct sim_flow *f)
 static void msg_complete(struct sim *s, struct sim_flow *f)
 {
 	uint64_t fct = s->now_ps - f->msg_start_ps;
+	struct sim_group *gr;
 
 	f->fct_ps = xrealloc(f->fct_ps, (f->msg_done + 1) * sizeof(*f->fct_ps));
 	f->fct_ps[f->msg_done++] = fct;
@@ -359,6 +362,10 @@ static void msg_complete(struct sim *s, struct sim_flow *f)
 		if (g->group == f->group && g->msg_done < f->msg_done)
 			return;
 	}
+	gr = &s->groups[f->group];
+	gr->step_ps = xrealloc(gr->step_ps, (gr->nsteps + 1) * sizeof(*gr->step_ps));
+	gr->step_ps[gr->nsteps++] = s->now_ps - gr->step_start_ps;
+	gr->step_start_ps = s->now_ps;
 	for (int i = 0; i < s->nflows; i++) {
 		struct sim_flow *g = &s->flows[i];
 
@@ -568,6 +575,8 @@ static void take_sample(struct sim *s)
 
 static void flow_start(struct sim *s, struct sim_flow *f)
 {
+	if (f->group >= 0 && !s->groups[f->group].nsteps)
+		s->groups[f->group].step_start_ps = s->now_ps;
 	f->started = true;
 	f->mcfg.mss = s->mss;
 	if (f->cc == SIM_DACC) {

@@ -40,6 +40,7 @@
 #define SIM_PS_PER_S	1000000000000ULL
 #define SIM_MAX_HOPS	2
 #define SIM_QBINS	1024		/* queueing-delay histogram, log-linear */
+#define SIM_MAX_GROUPS	16
 
 enum sim_cc { SIM_DACC, SIM_CUBIC, SIM_RENO };
 
@@ -72,7 +73,7 @@ struct sim_flow {
 	uint64_t start_ps;
 	uint64_t msg_bytes;		/* 0: bulk */
 	uint32_t msgs;			/* messages to send (sized flows: 1) */
-	int group;			/* -1 none; messages in lock step */
+	int group;			/* -1 none, else < SIM_MAX_GROUPS: lock step */
 	int ts;				/* peer timestamps: 0 none, 1 ms clock, 2 half rate */
 	bool ecn;			/* ECN-capable (marks instead of drops) */
 	struct dacc_model_cfg mcfg;	/* dacc: what it knows at init */
@@ -119,6 +120,13 @@ struct sim_series {
 	float *q_us;			/* per link */
 };
 
+/* Flows sending messages in lock step: a step ends with its last message. */
+struct sim_group {
+	uint64_t step_start_ps;
+	uint64_t *step_ps;		/* duration of each step */
+	uint32_t nsteps;
+};
+
 struct sim {
 	uint64_t now_ps, end_ps, warm_ps;
 	uint32_t mss, hdr;		/* segment payload; bytes on the wire per segment */
@@ -141,6 +149,8 @@ struct sim {
 
 	struct sim_series *series;
 	uint32_t nseries, series_cap;
+
+	struct sim_group groups[SIM_MAX_GROUPS];
 };
 
 /* Setup: zeroed defaults (1448-byte segments, ACK every 2, 1 ms tick). */
