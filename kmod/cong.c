@@ -101,7 +101,7 @@ MODULE_PARM_DESC(qtarget_us, "backlog per flow with a bandwidth hint, as queuein
 struct dacc {
 	struct dacc_model m;
 	struct dacc_pstats *ps;		/* the profile's counters, NULL: none */
-	u32 acct_bytes;			/* tp->bytes_acked at the last report, low 32 bits */
+	u32 acct_kb;			/* tp->bytes_acked >> 10 at the last report */
 	u32 acct_retrans;		/* tp->total_retrans at the last report */
 };
 
@@ -134,9 +134,8 @@ static void dacc_report(struct sock *sk, struct dacc *ca)
 
 	if (!ca->ps)
 		return;
-	dacc_pstats_account(ca->ps, (u32)tp->bytes_acked - ca->acct_bytes,
+	dacc_pstats_account(ca->ps, dacc_acct_bytes(tp->bytes_acked, &ca->acct_kb),
 			    tp->total_retrans - ca->acct_retrans);
-	ca->acct_bytes = (u32)tp->bytes_acked;
 	ca->acct_retrans = tp->total_retrans;
 	if (tp->srtt_us)
 		dacc_pstats_rtt(ca->ps, tp->srtt_us >> 3);
@@ -160,7 +159,7 @@ static void dacc_init(struct sock *sk)
 		cfg.hint_bytes_ps = path.bw_bps >> 3;
 		cfg.loss_ppm = path.loss_ppm;
 	}
-	ca->acct_bytes = (u32)tp->bytes_acked;
+	ca->acct_kb = (u32)(tp->bytes_acked >> 10);
 	ca->acct_retrans = tp->total_retrans;
 	dacc_model_init(&ca->m, &cfg, dacc_now_us(tp), tp->delivered);
 	/* A flow that starts established (after the handshake) gets its
@@ -270,7 +269,8 @@ static size_t dacc_get_info(struct sock *sk, u32 ext, int *attr, union tcp_cc_in
 	info->bbr.bbr_bw_hi = (u32)(bw >> 32);
 	info->bbr.bbr_min_rtt = dacc_model_base(&ca->m);
 	info->bbr.bbr_pacing_gain = dacc_model_gain(&ca->m);
-	info->bbr.bbr_cwnd_gain = ca->m.alpha_w;	/* W units: << 8, as gains */
+	/* alpha in packets << 8, the scale ss reads gains in */
+	info->bbr.bbr_cwnd_gain = (u32)ca->m.alpha_w << (8 - DACC_W_SHIFT);
 	*attr = INET_DIAG_BBRINFO;
 	return sizeof(info->bbr);
 }
@@ -293,7 +293,7 @@ static struct tcp_congestion_ops dacc_cong_ops __read_mostly = {
 int dacc_cong_register(void)
 {
 	BUILD_BUG_ON(sizeof(struct dacc) > ICSK_CA_PRIV_SIZE);
-	BUILD_BUG_ON(DACC_W_SHIFT != DACC_GAIN_SHIFT);
+	BUILD_BUG_ON(DACC_W_SHIFT > 8);
 	return tcp_register_congestion_control(&dacc_cong_ops);
 }
 

@@ -4,11 +4,12 @@
  * congestion ops (kmod/cong.c) and the userspace unit tests, which drive it
  * through ACK sequences.  No kernel-only includes; see cong.c for the model.
  *
- * Fixed point, named once:
- *   window  w         packets << DACC_W_SHIFT (1/256 packet)
+ * Fixed point, named once, sized for 800 Gbit/s x 300 ms (20 M packets of
+ * 1500 bytes, 30 GB a round):
+ *   window  w         packets << DACC_W_SHIFT (1/16 packet; u32: 256 M packets)
  *   gains             << DACC_GAIN_SHIFT, DACC_UNIT is 1.0
- *   rates             1024 bytes per second (u32, "kbytes"); computed in
- *                     bytes per second (u64) and shifted
+ *   rates             1024 bytes per second (u32, "kbytes": 35 Tbit/s);
+ *                     computed in bytes per second (u64) and shifted
  *   times             microseconds (u32; differences survive the wrap)
  * Divisions: one u64 by u32 (div_u64) per round of the model, never per ACK;
  * the per-ACK path only compares, adds and shifts.
@@ -33,15 +34,16 @@ static inline u64 div_u64(u64 dividend, u32 divisor)
 }
 #endif
 
-#define DACC_W_SHIFT		8
-#define DACC_W_ONE		256U		/* 1 << DACC_W_SHIFT */
+#define DACC_W_SHIFT		4
+#define DACC_W_ONE		16U		/* 1 << DACC_W_SHIFT */
 #define DACC_GAIN_SHIFT		8
 #define DACC_UNIT		256U		/* 1 << DACC_GAIN_SHIFT */
 
 #define DACC_USEC_PER_SEC	1000000U
 #define DACC_MIN_CWND		4U		/* packets */
-#define DACC_MAX_W		0x40000000U	/* 4M packets, in W units */
+#define DACC_MAX_W		0x40000000U	/* 64 M packets, in W units */
 #define DACC_INIT_CWND		10U		/* packets, when nothing is known */
+#define DACC_MAX_ALPHA_PKTS	64U		/* the backlog target's cap */
 
 /* Pacing gains: START doubles per round, the other modes pace a quarter
  * above the window's rate so the window, not the pacer, is the limit.
@@ -158,7 +160,7 @@ struct dacc_model {
 	u16 rev_stamp;		/* window start, 1024 us units (wraps in 67 s) */
 	u16 round_losses;	/* saturates */
 	u16 loss_ewma;		/* smoothed per-round loss fraction, ppm / 16 */
-	u16 alpha_w;		/* backlog target, W units (at most 64 packets) */
+	u16 alpha_w;		/* backlog target, W units (at most DACC_MAX_ALPHA) */
 	u16 loss_limit;		/* loss fraction that is congestion, ppm / 16 */
 	u8 blk_n;		/* samples in the current block */
 	u8 comp_rounds;		/* consecutive rounds with a high queue */
@@ -265,16 +267,18 @@ static inline u32 dacc_model_qdelay(const struct dacc_model *m, u32 rtt_us)
 }
 
 /* Queueing delay our own backlog makes at our delivery rate (us); zero
- * while the rate is unknown.
+ * while the rate is unknown.  The rate in its own units (1024 bytes/s, u32
+ * up to 35 Tbit/s): in bytes/s it does not fit the divisor's u32 above
+ * 34 Gbit/s.
  */
 static inline u32 dacc_model_alpha_delay(const struct dacc_model *m, u32 mss)
 {
 	u64 bytes = ((u64)m->alpha_w * mss) >> DACC_W_SHIFT;
-	u32 bw = (u32)dacc_min_u64(dacc_model_bw(m), ~0U);
 
-	if (bw < 1000)
+	if (!m->bw_kbytes_ps)
 		return 0;
-	return (u32)dacc_min_u64(div_u64(bytes * DACC_USEC_PER_SEC, bw), ~0U);
+	return (u32)dacc_min_u64(div_u64((bytes * DACC_USEC_PER_SEC) >> 10, m->bw_kbytes_ps),
+				 ~0U);
 }
 
 /* The queue that says the buffer is filling: well above what the dacc
@@ -370,8 +374,8 @@ static inline void dacc_model_init(struct dacc_model *m, const struct dacc_model
 				     DACC_W_ONE / 2);
 	if (alpha < 2 * DACC_W_ONE)
 		alpha = 2 * DACC_W_ONE;
-	if (alpha > 64 * DACC_W_ONE)
-		alpha = 64 * DACC_W_ONE;
+	if (alpha > DACC_MAX_ALPHA_PKTS * DACC_W_ONE)
+		alpha = DACC_MAX_ALPHA_PKTS * DACC_W_ONE;
 	m->alpha_w = (u16)(alpha & ~(u64)(DACC_W_ONE - 1));
 
 	if (m->hint_kbytes_ps && dacc_model_base(m) != ~0U) {
@@ -537,18 +541,25 @@ static inline void dacc_model_rtt_sample(struct dacc_model *m, u32 rtt_us, u32 n
 
 /* The pipe is not full: grow by an eighth a round, but not past what the
  * path holds when a bandwidth hint says so (its BDP at the RTT without our
- * queue, rtt_us, plus our backlog).  The queue shows an overshoot a round late, when the window
- * has grown once more: uncapped, a flow alone overshoots by a quarter of
- * the BDP, and a random loss in that queue reads as congestion.
+ * queue, rtt_us, plus our backlog).  The queue shows an overshoot a round
+ * late, when the window has grown once more: uncapped, a flow alone
+ * overshoots by a quarter of the BDP, and a random loss in that queue
+ * reads as congestion.  Past that and still no queue, the hint is low:
+ * grow by 1/128 a round, which a round's lag turns into less than 1% of
+ * the BDP of queue (a hint a tenth low takes 13 rounds, not the thousands
+ * of alpha/2; a sixteenth a round overshot by 5%, 5 ms at 100 ms, and
+ * cycled).
  */
 static inline u64 dacc_model_fast_growth(const struct dacc_model *m, u64 w, u32 rtt_us, u32 mss)
 {
-	u64 t = w + (w >> 3), pipe;
+	u64 pipe;
 
 	if (!m->hint_kbytes_ps)
-		return t;
+		return w + (w >> 3);
 	pipe = dacc_bdp_w((u64)m->hint_kbytes_ps << 10, rtt_us, mss) + m->alpha_w;
-	return dacc_min_u64(t, dacc_max_u64(pipe, w));
+	if (w >= pipe)
+		return w + (w >> 7);
+	return dacc_min_u64(w + (w >> 3), pipe);
 }
 
 /* The once-per-round update: FAST's backlog rule, loss and competition. */
@@ -632,9 +643,11 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 			/* A queue far below what our alpha makes at our rate:
 			 * the pipe is not full (after START or an RTO, or a
 			 * flow left), so grow by an eighth instead of alpha/2.
-			 * Two rounds in a row: one low minimum is noise.
+			 * Two rounds in a row: one low minimum is noise.  At
+			 * datacenter rates a quarter of alpha's delay is below
+			 * a microsecond: then only no queue at all is low.
 			 */
-			bool low = q < dacc_model_alpha_delay(m, a->mss) >> 2;
+			bool low = q <= dacc_model_alpha_delay(m, a->mss) >> 2;
 
 			if (low && m->low_q)
 				t = dacc_max_u64(t, dacc_model_fast_growth(m, w, rtt - q,
@@ -788,6 +801,20 @@ static inline void dacc_model_idle_restart(struct dacc_model *m, u32 now_us, u32
 	if (rate && (!m->pacing_kbytes_ps || rate < m->pacing_kbytes_ps))
 		m->pacing_kbytes_ps = rate;
 	dacc_model_round_reset(m, now_us, delivered);
+}
+
+/* Bytes acknowledged since the last report (about once a round), from the
+ * socket's u64 count; *last_kb keeps it in 1024-byte units, low 32 bits, so
+ * a round may carry up to 4 TiB (800 Gbit/s x 300 ms is 30 GB; bytes in a
+ * u32 wrapped at 4 GiB).  The sum of the reports is exact to 1 KiB.
+ */
+static inline u64 dacc_acct_bytes(u64 bytes_acked, u32 *last_kb)
+{
+	u32 kb = (u32)(bytes_acked >> 10);
+	u64 d = (u64)(u32)(kb - *last_kb) << 10;
+
+	*last_kb = kb;
+	return d;
 }
 
 #endif /* _DACC_MODEL_H */
