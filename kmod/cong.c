@@ -212,6 +212,8 @@ static void dacc_cong_control(struct sock *sk, const struct rate_sample *rs)
 		.srtt_us = tp->srtt_us >> 3,
 		.mdev_us = tp->mdev_us >> 2,
 		.cwnd_limited = tcp_is_cwnd_limited(sk),
+		.ecn_delivered = rs->delivered > 0 ? rs->delivered : 0,
+		.ecn_ce = rs->delivered_ce > 0 ? rs->delivered_ce : 0,
 	};
 
 	if (rs->delivered < 0 || rs->interval_us <= 0) {

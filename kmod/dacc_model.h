@@ -11,8 +11,9 @@
  *   rates             1024 bytes per second (u32, "kbytes": 35 Tbit/s);
  *                     computed in bytes per second (u64) and shifted
  *   times             microseconds (u32; differences survive the wrap)
- * Divisions: one u64 by u32 (div_u64) per round of the model, never per ACK;
- * the per-ACK path only compares, adds and shifts.
+ * Divisions: u64 by u32 (div_u64), a few per round of the model (the rate,
+ * the FAST rule, the ECN fraction, the pacing rate), never per ACK; the
+ * per-ACK path only compares, adds and shifts.
  */
 #ifndef _DACC_MODEL_H
 #define _DACC_MODEL_H
@@ -85,6 +86,12 @@ static inline u64 div_u64(u64 dividend, u32 divisor)
  * other's part of it.
  */
 #define DACC_CHECK_SHIFT	22
+/* ECN: DCTCP's estimate of the marked fraction, 1.0 = 1 << DACC_ECN_SHIFT,
+ * its gain 1/16 a round.
+ */
+#define DACC_ECN_SHIFT		14
+#define DACC_ECN_ONE		(1U << DACC_ECN_SHIFT)
+#define DACC_ECN_G_SHIFT	4
 /* Losses above max(this, 4 x the profile's baseline) are congestion too. */
 #define DACC_LOSS_LIMIT_PPM	50000U
 /* The profile's base RTT is trusted while the flow's own minimum stays
@@ -133,6 +140,12 @@ struct dacc_ack {
 	u32 srtt_us;		/* smoothed RTT (1/8 per sample), 0: none */
 	u32 mdev_us;		/* its mean deviation (1/4 per sample) */
 	bool cwnd_limited;	/* the window, not the application, limited us */
+	/* Of the packets delivered since the ACKed one was sent (the rate
+	 * sample's interval, a round at a round's end): how many, and how
+	 * many of them the receiver echoed as CE-marked (ECE).
+	 */
+	u32 ecn_delivered;
+	u32 ecn_ce;
 };
 
 struct dacc_model {
@@ -162,6 +175,7 @@ struct dacc_model {
 	u16 loss_ewma;		/* smoothed per-round loss fraction, ppm / 16 */
 	u16 alpha_w;		/* backlog target, W units (at most DACC_MAX_ALPHA) */
 	u16 loss_limit;		/* loss fraction that is congestion, ppm / 16 */
+	u16 ce_alpha;		/* marked fraction, DCTCP's alpha, / DACC_ECN_ONE */
 	u8 blk_n;		/* samples in the current block */
 	u8 comp_rounds;		/* consecutive rounds with a high queue */
 	u8 mode:2,		/* enum dacc_mode */
@@ -359,6 +373,7 @@ static inline void dacc_model_init(struct dacc_model *m, const struct dacc_model
 	m->blk_min_us = ~0U;
 	m->blk_fwd_us = ~0U;
 	m->rev_win_us = DACC_REV_NONE;
+	m->ce_alpha = DACC_ECN_ONE;	/* DCTCP's start: the first mark halves */
 	dacc_model_round_reset(m, now_us, delivered);
 
 	/* The backlog each flow keeps in the bottleneck queue.  Equal for all
@@ -562,13 +577,47 @@ static inline u64 dacc_model_fast_growth(const struct dacc_model *m, u64 w, u32 
 	return dacc_min_u64(w + (w >> 3), pipe);
 }
 
+/* ECN, once a round: the fraction of the round's deliveries that came back
+ * marked (the kernel's rate sample counts them whether the receiver echoes
+ * as RFC 3168 says, ECE until our CWR, or per packet as DCTCP's do) into
+ * DCTCP's moving average.  Returns whether the round saw a mark.
+ */
+static inline bool dacc_model_ecn(struct dacc_model *m, const struct dacc_ack *a)
+{
+	u32 f;
+
+	if (!a->ecn_delivered)
+		return false;
+	f = a->ecn_ce >= a->ecn_delivered ? DACC_ECN_ONE :
+	    (u32)div_u64((u64)a->ecn_ce << DACC_ECN_SHIFT, a->ecn_delivered);
+	m->ce_alpha = (u16)(m->ce_alpha - (m->ce_alpha >> DACC_ECN_G_SHIFT) +
+			    (f >> DACC_ECN_G_SHIFT));
+	return a->ecn_ce > 0;
+}
+
+/* A round with marks: DCTCP's cut, w (1 - alpha / 2), but never below
+ * 0.8 w, the reduction RFC 8511 (ABE) gives a mark: an AQM marks at a
+ * short queue, not a full buffer.  With RFC 3168's echo (ECE on every ACK
+ * until our CWR) alpha nears 1, and halving at a 1 ms threshold on a
+ * 20 ms path left a quarter of the link idle.  A switch marks above a
+ * threshold K that is usually below the N x alpha backlog of the dacc
+ * flows (a datacenter's 100-200 us buffer is smaller still): the marks,
+ * not the delay, then hold the queue, at K.
+ */
+static inline u64 dacc_model_ecn_cut(const struct dacc_model *m, u64 w)
+{
+	u64 cut = (w * m->ce_alpha) >> (DACC_ECN_SHIFT + 1);
+
+	return w - dacc_min_u64(cut, w / 5);
+}
+
 /* The once-per-round update: FAST's backlog rule, loss and competition. */
 static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack *a)
 {
 	u32 rtt = m->round_min_rtt_us, elapsed = a->now_us - m->round_start_us;
 	u32 pkts = a->delivered - m->round_start_delivered;
 	u32 q, q_rev, cong_q = dacc_model_cong_q(m, a->mss);
-	bool loss_cong = false;
+	bool loss_cong = false, ce = dacc_model_ecn(m, a);
 	u64 w = m->w;
 
 	/* Delivery rate of the round; a decaying max, held when app-limited. */
@@ -623,7 +672,7 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 
 	switch (m->mode) {
 	case DACC_START:
-		if (m->round_losses) {
+		if (m->round_losses || ce) {
 			dacc_model_end_start(m, a->now_us, a->delivered, a->mss);
 			break;
 		}
@@ -633,6 +682,8 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 	case DACC_CRUISE:
 		if (loss_cong) {
 			w = (w * DACC_BETA) >> DACC_GAIN_SHIFT;
+		} else if (ce) {
+			w = dacc_model_ecn_cut(m, w);
 		} else {
 			/* w <- (w + w * (base + q_rev) / rtt + alpha) / 2,
 			 * at most 2w.
@@ -714,6 +765,8 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 				w = w >> 1;
 		} else if (loss_cong) {
 			w = (w * DACC_BETA) >> DACC_GAIN_SHIFT;
+		} else if (ce) {
+			w = dacc_model_ecn_cut(m, w);
 		} else if (m->cwnd_limited) {
 			w += DACC_W_ONE;	/* Reno's one packet per round */
 		}

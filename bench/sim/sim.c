@@ -280,6 +280,7 @@ static void flow_send(struct sim *s, struct sim_flow *f)
 	p = &f->ring[idx & f->ring_mask];
 	p->sent_ps = s->now_ps;
 	p->prior_delivered = f->delivered;
+	p->prior_delivered_ce = f->delivered_ce;
 	p->lost = 0;
 	p->ce = 0;
 	f->msg_sent += s->mss;
@@ -467,6 +468,8 @@ static void flow_ack(struct sim *s, struct sim_flow *f, uint32_t upto, uint32_t 
 			.srtt_us = f->srtt_us,
 			.mdev_us = f->mdev_us,
 			.cwnd_limited = !f->idle && before + 1 >= sim_flow_cwnd(f),
+			.ecn_delivered = f->delivered - last->prior_delivered,
+			.ecn_ce = f->delivered_ce - last->prior_delivered_ce,
 		};
 
 		dacc_model_rtt_sample(&f->m, rtt_us, now_us, f->ts != 0,

@@ -61,7 +61,7 @@ struct sim_link {
 
 struct sim_pkt {
 	uint64_t sent_ps;
-	uint32_t prior_delivered;
+	uint32_t prior_delivered, prior_delivered_ce;
 	uint8_t lost, ce;
 };
 
