@@ -5,6 +5,7 @@
 #   make demo       boot the VM and show dacc against cubic and bbr
 #   make check      deps if missing, build, checkpatch, unit tests, VM selftests
 #   make bench      the benchmark scenarios of DESIGN.md in the VM
+#   make sim        the scale grid in the simulator (and ns-3), bench/results/sim
 #   make deps       install the Debian packages this project needs
 #   make install    module via DKMS, tools to $(PREFIX); make uninstall
 
@@ -33,7 +34,7 @@ V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
 .PHONY: all module userspace deps deps-if-missing check unit selftests checkpatch \
-	demo bench install uninstall clean linux-source
+	demo bench sim install uninstall clean linux-source
 
 all: module userspace
 
@@ -89,6 +90,12 @@ bench: deps-if-missing
 	$(Q)$(MAKE) -C $(VM_KDIR_NOW) M=$(TOP) modules >/dev/null
 	$(Q)$(MAKE) -C $(TOP)/userspace >/dev/null
 	$(Q)$(TOP)/bench/run.sh
+
+sim: deps-if-missing
+	$(Q)$(MAKE) -C $(TOP)/userspace >/dev/null
+	$(Q)if pkg-config --exists ns3.37-internet 2>/dev/null || pkg-config --exists libns3.37-internet 2>/dev/null; then \
+		$(MAKE) -s -C $(TOP)/bench/sim/ns3; fi
+	$(Q)$(TOP)/bench/sim/grid.py --out $(TOP)/bench/results/sim
 
 install: userspace
 	$(Q)$(TOP)/scripts/install.sh install "$(DESTDIR)" "$(PREFIX)" "$(DACC_VERSION)"

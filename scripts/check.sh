@@ -62,6 +62,7 @@ step build build && built=1
 step checkpatch scripts/checkpatch.sh build/linux-source/scripts/checkpatch.pl
 step "uapi contract" scripts/check-uapi.py
 step "unit tests" make -s -C userspace run-tests
+step "simulator smoke" scripts/sim-smoke.sh
 if [ $built = 1 ]; then
 	step "VM runner" selftests/vm/test-runner.sh
 	step "VM selftests" selftests/vm/run.sh selftests/vm/guest-selftests.sh

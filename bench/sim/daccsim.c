@@ -179,7 +179,7 @@ static const char *const link_keys[] = {
 	"name", "rate", "buffer", "buffer_bytes", "ecn_k", "loss", NULL,
 };
 static const char *const flow_keys[] = {
-	"name", "cc", "path", "rtt", "count", "start", "stagger", "size", "msgs", "group",
+	"name", "cc", "path", "rtt", "count", "start", "stagger", "size", "msgs", "group", "gap",
 	"timestamps", "ecn", "profile", NULL,
 };
 static const char *const profile_keys[] = { "rtt", "bw", "loss", NULL };
@@ -254,7 +254,7 @@ static void load_flows(struct ctx *x, struct sim *s, struct scenario *sc,
 		const config_setting_t *g = config_setting_get_elem(fs, i), *pa, *pr;
 		const char *cc, *name;
 		int path[SIM_MAX_HOPS], np, count, group;
-		uint64_t rtt, start, stagger, size;
+		uint64_t rtt, start, stagger, size, gap;
 		struct dacc_model_cfg mc = {
 			.alpha_pkts = sc->alpha_pkts, .qtarget_us = sc->qtarget_us,
 		};
@@ -294,6 +294,7 @@ static void load_flows(struct ctx *x, struct sim *s, struct scenario *sc,
 		count = (int)get_int(x, g, "count", 1, 1, MAX_FLOWS);
 		start = get_time(x, g, "start", 0);
 		stagger = get_time(x, g, "stagger", 0);
+		gap = get_time(x, g, "gap", 0);
 		size = (uint64_t)get_int(x, g, "size", 0, 0, 1LL << 50);
 		group = (int)get_int(x, g, "group", -1, -1, SIM_MAX_GROUPS - 1);
 		pr = config_setting_get_member(g, "profile");
@@ -324,6 +325,7 @@ static void load_flows(struct ctx *x, struct sim *s, struct scenario *sc,
 			f->msg_bytes = size;
 			f->msgs = (uint32_t)get_int(x, g, "msgs", 1, 1, 1 << 30);
 			f->group = group;
+			f->gap_ps = gap;
 			f->ts = get_bool(x, g, "timestamps", true);
 			f->ecn = get_bool(x, g, "ecn", false);
 			sc->flow_names[fi] = name;

@@ -9,7 +9,7 @@
 
 #include "sim.h"
 
-enum ev_type { EV_TX, EV_HOP, EV_RCV, EV_ACK, EV_DELACK, EV_RTO, EV_START, EV_SAMPLE };
+enum ev_type { EV_TX, EV_HOP, EV_RCV, EV_ACK, EV_DELACK, EV_RTO, EV_START, EV_SAMPLE, EV_MSG };
 
 struct sim_ev {
 	uint64_t t;
@@ -353,7 +353,10 @@ static void msg_complete(struct sim *s, struct sim_flow *f)
 			return;
 	}
 	if (f->group < 0) {
-		msg_start(s, f);
+		if (f->gap_ps)
+			ev_push(s, s->now_ps + f->gap_ps, EV_MSG, fidx(s, f), 0, 0, 0);
+		else
+			msg_start(s, f);
 		return;
 	}
 	/* Lock step: the group's next message starts when all have done this. */
@@ -645,6 +648,9 @@ void sim_run(struct sim *s, uint64_t end_ps)
 			break;
 		case EV_START:
 			flow_start(s, f);
+			break;
+		case EV_MSG:
+			msg_start(s, f);
 			break;
 		case EV_SAMPLE:
 			take_sample(s);

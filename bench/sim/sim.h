@@ -74,6 +74,7 @@ struct sim_flow {
 	uint64_t msg_bytes;		/* 0: bulk */
 	uint32_t msgs;			/* messages to send (sized flows: 1) */
 	int group;			/* -1 none, else < SIM_MAX_GROUPS: lock step */
+	uint64_t gap_ps;		/* idle between messages (no group) */
 	int ts;				/* peer timestamps: 0 none, 1 ms clock, 2 half rate */
 	bool ecn;			/* ECN-capable (marks instead of drops) */
 	struct dacc_model_cfg mcfg;	/* dacc: what it knows at init */
