@@ -93,7 +93,7 @@ bench: deps-if-missing
 
 sim: deps-if-missing
 	$(Q)$(MAKE) -C $(TOP)/userspace >/dev/null
-	$(Q)if pkg-config --exists ns3.37-internet 2>/dev/null || pkg-config --exists libns3.37-internet 2>/dev/null; then \
+	$(Q)if pkg-config --exists ns3-internet 2>/dev/null; then \
 		$(MAKE) -s -C $(TOP)/bench/sim/ns3; fi
 	$(Q)$(TOP)/bench/sim/grid.py --out $(TOP)/bench/results/sim
 

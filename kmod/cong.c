@@ -296,6 +296,7 @@ int dacc_cong_register(void)
 {
 	BUILD_BUG_ON(sizeof(struct dacc) > ICSK_CA_PRIV_SIZE);
 	BUILD_BUG_ON(DACC_W_SHIFT > 8);
+	BUILD_BUG_ON(DACC_MAX_ALPHA_PKTS > 255);	/* dacc_model.alpha_cfg */
 	return tcp_register_congestion_control(&dacc_cong_ops);
 }
 

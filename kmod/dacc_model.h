@@ -176,14 +176,15 @@ struct dacc_model {
 	u16 alpha_w;		/* backlog target, W units (at most DACC_MAX_ALPHA) */
 	u16 loss_limit;		/* loss fraction that is congestion, ppm / 16 */
 	u16 ce_alpha;		/* marked fraction, DCTCP's alpha, / DACC_ECN_ONE */
-	u8 blk_n;		/* samples in the current block */
+	u8 alpha_cfg;		/* alpha as configured, packets (dacc_model_adapt_alpha()) */
+	u8 blk_n:5,		/* samples in the current block */
+	   start_high:3;	/* consecutive START samples showing a queue, saturates */
 	u8 comp_rounds;		/* consecutive rounds with a high queue */
 	u8 mode:2,		/* enum dacc_mode */
 	   cwnd_limited:1,	/* some ACK of the round was window-limited */
 	   probe_rtt:1,		/* this round drains 2 alpha to renew min RTT */
 	   comp_loss:1,		/* the buffer overflowed in this high-queue episode */
-	   low_q:1;		/* last round's queue was far below our backlog's */
-	u8 start_high:7,	/* consecutive START samples showing a queue */
+	   low_q:1,		/* last round's queue was far below our backlog's */
 	   rev_ok:1;		/* rev_min_us holds a sample */
 };
 
@@ -392,6 +393,7 @@ static inline void dacc_model_init(struct dacc_model *m, const struct dacc_model
 	if (alpha > DACC_MAX_ALPHA_PKTS * DACC_W_ONE)
 		alpha = DACC_MAX_ALPHA_PKTS * DACC_W_ONE;
 	m->alpha_w = (u16)(alpha & ~(u64)(DACC_W_ONE - 1));
+	m->alpha_cfg = (u8)(m->alpha_w >> DACC_W_SHIFT);
 
 	if (m->hint_kbytes_ps && dacc_model_base(m) != ~0U) {
 		/* Bandwidth and delay known: one BDP plus our backlog, paced at
@@ -530,7 +532,7 @@ static inline void dacc_model_rtt_sample(struct dacc_model *m, u32 rtt_us, u32 n
 	if (m->mode == DACC_START) {
 		if (dacc_model_qdelay(m, rtt_us) >
 		    dacc_max_u32(DACC_START_EXIT_MIN_US, dacc_model_base(m) >> 3))
-			m->start_high += m->start_high < 127;
+			m->start_high += m->start_high < 7;
 		else
 			m->start_high = 0;
 	}
@@ -611,6 +613,22 @@ static inline u64 dacc_model_ecn_cut(const struct dacc_model *m, u64 w)
 	return w - dacc_min_u64(cut, w / 5);
 }
 
+/* A buffer smaller than the backlog the dacc flows keep (N x alpha; a
+ * datacenter switch holds 100-200 us, 16 flows of 64 packets want 1 ms at
+ * 10 Gbit/s) overflows with no queue above the congestion threshold, and
+ * shows only as a loss rate no random loss explains.  Then every flow of
+ * the bottleneck sees it and halves its alpha, once a round, alike (the
+ * rates stay equal); each round without a loss gives back a sixteenth of a
+ * packet, up to the configured alpha.
+ */
+static inline void dacc_model_adapt_alpha(struct dacc_model *m)
+{
+	if (m->round_losses && m->loss_ewma > m->loss_limit)
+		m->alpha_w = dacc_max_u32(m->alpha_w >> 1, DACC_W_ONE);
+	else if (!m->round_losses && m->alpha_w < (u32)m->alpha_cfg << DACC_W_SHIFT)
+		m->alpha_w++;
+}
+
 /* The once-per-round update: FAST's backlog rule, loss and competition. */
 static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack *a)
 {
@@ -680,6 +698,7 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 			w = w * 2;
 		break;
 	case DACC_CRUISE:
+		dacc_model_adapt_alpha(m);
 		if (loss_cong) {
 			w = (w * DACC_BETA) >> DACC_GAIN_SHIFT;
 		} else if (ce) {

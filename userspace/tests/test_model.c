@@ -800,6 +800,36 @@ static void test_sim_ecn_holds_queue_at_k(void **state)
 	assert_true(util[1] > 0.9);
 }
 
+/* Simulated: a datacenter switch, 10 Gbit/s with 150 us of buffer (125
+ * packets), and 16 hinted flows at 100 us: their backlog, 16 x 64
+ * packets, cannot fit, the queue never reaches the congestion threshold,
+ * and the loss rate alone says congestion.  With alpha fixed, 30% of the
+ * packets were lost for good; halving it on that loss rate brings it to
+ * under 2% (the issue's target, 0.1%, is not met: noted).
+ */
+static void test_sim_shallow_buffer_loss(void **state)
+{
+	struct dacc_model_cfg c = cfg(100, 10000000000ULL, 100);
+	int all[16];
+	struct sim s;
+
+	sim_init(&s, MSS, 42);
+	s.ack_every = 16;
+	s.ack_delay_ps = 20 * SIM_PS_PER_US;
+	sim_add_link(&s, 10000000000ULL, 10000000000ULL / 8 * 150 / 1000000);
+	for (int i = 0; i < 16; i++)
+		all[i] = (int)(add_flow(&s, 100, &c) - s.flows);
+	s.warm_ps = 300 * MS;
+	sim_run(&s, 1 * SEC);
+	print_message("# 16 flows, 150 us buffer: loss %.4f, utilisation %.3f, Jain %.3f\n",
+		      sim_link_loss(&s.links[0]), sim_link_util(&s, &s.links[0]),
+		      sim_jain(&s, all, 16));
+	assert_true(sim_link_loss(&s.links[0]) < 0.03);
+	assert_true(sim_link_util(&s, &s.links[0]) > 0.95);
+	assert_true(sim_jain(&s, all, 16) > 0.9);
+	sim_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -807,6 +837,7 @@ int main(void)
 		cmocka_unit_test(test_fixed_point_limits),
 		cmocka_unit_test(test_ecn_response),
 		cmocka_unit_test(test_sim_ecn_holds_queue_at_k),
+		cmocka_unit_test(test_sim_shallow_buffer_loss),
 		cmocka_unit_test(test_sim_growth_without_hint_40g),
 		cmocka_unit_test(test_sim_hint_low_converges),
 		cmocka_unit_test(test_sim_timestamp_tick_10g),
