@@ -90,7 +90,7 @@ static inline u64 div_u64(u64 dividend, u32 divisor)
  * its gain 1/16 a round.
  */
 #define DACC_ECN_SHIFT		14
-#define DACC_ECN_ONE		(1U << DACC_ECN_SHIFT)
+#define DACC_ECN_ONE		16384U		/* 1 << DACC_ECN_SHIFT */
 #define DACC_ECN_G_SHIFT	4
 /* Losses above max(this, 4 x the profile's baseline) are congestion too. */
 #define DACC_LOSS_LIMIT_PPM	50000U
