@@ -158,6 +158,7 @@ static void dacc_init(struct sock *sk)
 		cfg.prof_rtt_us = path.base_rtt_us;
 		cfg.hint_bytes_ps = path.bw_bps >> 3;
 		cfg.loss_ppm = path.loss_ppm;
+		cfg.share = dacc_pstats_users(ca->ps);	/* this one included */
 	}
 	ca->acct_kb = (u32)(tp->bytes_acked >> 10);
 	ca->acct_retrans = tp->total_retrans;

@@ -35,6 +35,10 @@ struct dacc_pstats *dacc_profile_attach(const struct sock *sk, struct dacc_path 
 void dacc_pstats_account(struct dacc_pstats *ps, u64 bytes_acked, u32 retrans);
 /* Report an RTT sample: folds into the lowest and the smoothed RTT seen. */
 void dacc_pstats_rtt(struct dacc_pstats *ps, u32 rtt_us);
+/* The connections that hold the stats block now (its profile's hint is
+ * theirs to share), at least 1.
+ */
+u32 dacc_pstats_users(const struct dacc_pstats *ps);
 /* Drop the connection's reference (from the congestion ops' release). */
 void dacc_pstats_put(struct dacc_pstats *ps);
 

@@ -185,6 +185,14 @@ void dacc_pstats_put(struct dacc_pstats *ps)
 		kmem_cache_free(dacc_pstats_cache, ps);
 }
 
+u32 dacc_pstats_users(const struct dacc_pstats *ps)
+{
+	/* One reference is the profile's while it is in the table; after
+	 * it left, one connection is undercounted: the start is bolder.
+	 */
+	return max_t(int, refcount_read(&ps->refcnt) - 1, 1);
+}
+
 void dacc_pstats_account(struct dacc_pstats *ps, u64 bytes_acked, u32 retrans)
 {
 	if (bytes_acked)

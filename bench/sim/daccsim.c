@@ -326,6 +326,7 @@ static void load_flows(struct ctx *x, struct sim *s, struct scenario *sc,
 			f->msgs = (uint32_t)get_int(x, g, "msgs", 1, 1, 1 << 30);
 			f->group = group;
 			f->gap_ps = gap;
+			f->prof_id = i;		/* the flows of one entry share a profile */
 			f->ts = get_bool(x, g, "timestamps", true);
 			f->ecn = get_bool(x, g, "ecn", false);
 			sc->flow_names[fi] = name;

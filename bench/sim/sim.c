@@ -130,6 +130,7 @@ int sim_add_flow(struct sim *s, const int *path, int npath, uint32_t rtt_us,
 	f->msgs = 1;
 	f->group = -1;
 	f->ts = 1;
+	f->prof_id = s->nflows - 1;
 	if (mcfg)
 		f->mcfg = *mcfg;
 	f->mcfg.mss = s->mss;
@@ -585,6 +586,15 @@ static void flow_start(struct sim *s, struct sim_flow *f)
 		s->groups[f->group].step_start_ps = s->now_ps;
 	f->started = true;
 	f->mcfg.mss = s->mss;
+	/* The kernel counts the live connections of a profile. */
+	f->mcfg.share = 1;
+	for (int i = 0; i < s->nflows; i++) {
+		const struct sim_flow *g = &s->flows[i];
+
+		if (g != f && g->cc == SIM_DACC && g->prof_id == f->prof_id && g->started &&
+		    !g->done)
+			f->mcfg.share++;
+	}
 	if (f->cc == SIM_DACC) {
 		dacc_model_init(&f->m, &f->mcfg, (uint32_t)(s->now_ps / SIM_PS_PER_US),
 				f->delivered);
@@ -680,9 +690,15 @@ double sim_link_goodput_bps(const struct sim *s, const struct sim_link *l)
 	return (double)l->rate_bps * s->mss / s->hdr;
 }
 
+/* What left the link over the measured time, over its capacity: what is
+ * still queued at the end has not left.
+ */
 double sim_link_util(const struct sim *s, const struct sim_link *l)
 {
-	return (double)l->bytes_out * 8 / measured_s(s) / (double)l->rate_bps;
+	uint64_t q = link_backlog_bytes(l, s->now_ps);
+	uint64_t out = l->bytes_out > q ? l->bytes_out - q : 0;
+
+	return (double)out * 8 / measured_s(s) / (double)l->rate_bps;
 }
 
 double sim_link_loss(const struct sim_link *l)

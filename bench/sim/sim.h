@@ -78,6 +78,7 @@ struct sim_flow {
 	int ts;				/* peer timestamps: 0 none, 1 ms clock, 2 half rate */
 	bool ecn;			/* ECN-capable (marks instead of drops) */
 	struct dacc_model_cfg mcfg;	/* dacc: what it knows at init */
+	int prof_id;			/* flows of one profile (its share counts them) */
 
 	/* sender */
 	struct dacc_model m;

@@ -830,6 +830,48 @@ static void test_sim_shallow_buffer_loss(void **state)
 	sim_free(&s);
 }
 
+/* Simulated: 16 flows of one hinted profile start together, 10 Gbit/s at
+ * 1 ms with a BDP of buffer.  Each took the whole hint (a BDP, paced at
+ * the link's rate): 80% of their first 3 ms lost.  The n-th takes 1/n^2.
+ */
+static void test_sim_hinted_incast(void **state)
+{
+	struct dacc_model_cfg c = cfg(1000, 10000000000ULL, 1000);
+	struct sim s;
+
+	sim_init(&s, MSS, 42);
+	s.ack_every = 16;
+	s.ack_delay_ps = 20 * SIM_PS_PER_US;
+	sim_add_link(&s, 10000000000ULL, 10000000000ULL / 8 / 1000);
+	for (int i = 0; i < 16; i++)
+		add_flow(&s, 1000, &c)->prof_id = 0;
+	sim_run(&s, 3 * MS);
+	print_message("# 16 hinted flows at once: loss %.4f in the first 3 RTTs, utilisation %.3f\n",
+		      sim_link_loss(&s.links[0]), sim_link_util(&s, &s.links[0]));
+	assert_true(sim_link_loss(&s.links[0]) < 0.01);
+	sim_free(&s);
+	/* Alone it still starts with the whole pipe: 90% of the link within
+	 * the second round.
+	 */
+	sim_init(&s, MSS, 42);
+	s.ack_every = 16;
+	s.ack_delay_ps = 20 * SIM_PS_PER_US;
+	s.sample_ps = 250 * SIM_PS_PER_US;
+	sim_add_link(&s, 10000000000ULL, 10000000000ULL / 8 / 1000);
+	add_flow(&s, 1000, &c);
+	sim_run(&s, 3 * MS);
+	{
+		uint64_t at = UINT64_MAX;
+
+		for (uint32_t k = 0; k < s.nseries && at == UINT64_MAX; k++)
+			if (s.series[k].rate_bps[0] >= 0.9 * sim_link_goodput_bps(&s, &s.links[0]))
+				at = s.series[k].t_ps;
+		print_message("# alone: 90%% of the link at %.2f ms\n", (double)at / MS);
+		assert_true(at <= 2 * MS);
+	}
+	sim_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -838,6 +880,7 @@ int main(void)
 		cmocka_unit_test(test_ecn_response),
 		cmocka_unit_test(test_sim_ecn_holds_queue_at_k),
 		cmocka_unit_test(test_sim_shallow_buffer_loss),
+		cmocka_unit_test(test_sim_hinted_incast),
 		cmocka_unit_test(test_sim_growth_without_hint_40g),
 		cmocka_unit_test(test_sim_hint_low_converges),
 		cmocka_unit_test(test_sim_timestamp_tick_10g),
