@@ -180,7 +180,8 @@ struct dacc_model {
 	u8 alpha_cfg;		/* alpha as configured, packets (dacc_model_adapt_alpha()) */
 	u8 blk_n:5,		/* samples in the current block */
 	   start_high:3;	/* consecutive START samples showing a queue, saturates */
-	u8 comp_rounds;		/* consecutive rounds with a high queue */
+	u8 comp_rounds:4,	/* consecutive rounds with a high queue, saturates */
+	   share:4;		/* the profile's flows at init (its hint's), <= 15 */
 	u8 mode:2,		/* enum dacc_mode */
 	   cwnd_limited:1,	/* some ACK of the round was window-limited */
 	   probe_rtt:1,		/* this round drains 2 alpha to renew min RTT */
@@ -282,29 +283,42 @@ static inline u32 dacc_model_qdelay(const struct dacc_model *m, u32 rtt_us)
 	return rtt_us - dacc_model_base(m);
 }
 
-/* Queueing delay our own backlog makes at our delivery rate (us); zero
- * while the rate is unknown.  The rate in its own units (1024 bytes/s, u32
- * up to 35 Tbit/s): in bytes/s it does not fit the divisor's u32 above
- * 34 Gbit/s.
+/* Queueing delay our own backlog makes at a rate (us); zero while the rate
+ * is unknown.  The rate in its own units (1024 bytes/s, u32 up to 35
+ * Tbit/s): in bytes/s it does not fit the divisor's u32 above 34 Gbit/s.
  */
-static inline u32 dacc_model_alpha_delay(const struct dacc_model *m, u32 mss)
+static inline u32 dacc_model_alpha_delay_at(const struct dacc_model *m, u32 mss, u32 kbytes_ps)
 {
 	u64 bytes = ((u64)m->alpha_w * mss) >> DACC_W_SHIFT;
 
-	if (!m->bw_kbytes_ps)
+	if (!kbytes_ps)
 		return 0;
-	return (u32)dacc_min_u64(div_u64((bytes * DACC_USEC_PER_SEC) >> 10, m->bw_kbytes_ps),
-				 ~0U);
+	return (u32)dacc_min_u64(div_u64((bytes * DACC_USEC_PER_SEC) >> 10, kbytes_ps), ~0U);
+}
+
+/* ... at our delivery rate. */
+static inline u32 dacc_model_alpha_delay(const struct dacc_model *m, u32 mss)
+{
+	return dacc_model_alpha_delay_at(m, mss, m->bw_kbytes_ps);
 }
 
 /* The queue that says the buffer is filling: well above what the dacc
  * flows make (alpha at our rate, which is N alpha at the link's: the
  * threshold scales with the number of flows), and above the hosts' noise.
+ * A flow that yields to a competitor has a low rate, so a long own-queue
+ * time, and a threshold that rose out of reach as it yielded (16 ms, the
+ * cap, beside cubic's 2-6 ms at 10 Gbit/s: 1.5% of the link).  With a
+ * hint its rate counts as at least its share of it (the profile's flows
+ * when it started), which is what the dacc flows alone give it.
  */
 static inline u32 dacc_model_cong_q(const struct dacc_model *m, u32 mss)
 {
 	u32 b = dacc_model_base(m) == ~0U ? 0 : dacc_model_base(m);
-	u32 own = dacc_model_alpha_delay(m, mss);
+	u32 rate = m->bw_kbytes_ps, own;
+
+	if (m->hint_kbytes_ps)
+		rate = dacc_max_u32(rate, m->hint_kbytes_ps / (m->share ? m->share : 1));
+	own = dacc_model_alpha_delay_at(m, mss, rate);
 
 	own = dacc_min_u32(own, DACC_CONG_Q_OWN_MAX_US / 3) * 3;
 	return dacc_max_u32(dacc_max_u32(DACC_CONG_Q_MIN_US, b >> 4), own);
@@ -411,6 +425,7 @@ static inline void dacc_model_init(struct dacc_model *m, const struct dacc_model
 		u64 hint = (u64)m->hint_kbytes_ps << 10;
 		u32 n = c->share > 1 ? dacc_min_u32(c->share, 0xffff) : 1;
 
+		m->share = (u8)dacc_min_u32(n, 15);
 		m->w = dacc_clamp_w(div_u64(dacc_bdp_w(hint, dacc_model_base(m), mss) + m->alpha_w,
 					    n * n));
 		m->mode = DACC_CRUISE;
@@ -743,7 +758,7 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 				m->comp_since_us = a->now_us;
 				m->comp_loss = 0;
 			}
-			if (m->comp_rounds < 255)
+			if (m->comp_rounds < 15)
 				m->comp_rounds++;
 			if (loss_cong)
 				m->comp_loss = 1;
