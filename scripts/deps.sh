@@ -10,6 +10,7 @@ pkgs=(
 	qemu-system-x86 busybox-static iproute2 iperf3 ethtool util-linux coreutils
 	libmnl-dev libjson-c-dev libcmocka-dev libconfig-dev
 	python3 python3-pyroute2 python3-yaml gnuplot-nox
+	libns3-dev g++
 )
 
 missing=()

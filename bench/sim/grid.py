@@ -355,7 +355,7 @@ def ns3_cases():
 
 def run_ns3(args, cc, rtt, n):
     flows = ",".join("%s:%d:%g" % (cc, rtt, 0.01 * i) for i in range(n))
-    cmd = ["nice", "-n", "5", NS3, "--flows=" + flows] + args
+    cmd = [NS3, "--flows=" + flows] + args
     if cc == "dctcp":
         cmd.append("--ecnKBytes=%d" % (bdp_bytes(1e9, rtt) // 7))
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
