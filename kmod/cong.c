@@ -31,7 +31,9 @@
  * alpha_pkts (8) without one.
  *
  * Start.  With a bandwidth hint the flow starts at one BDP (hint x base RTT)
- * plus alpha, paced at the hint: full rate from the first round.  Without
+ * plus alpha, paced at the hint: full rate from the first round.  The hint
+ * is the path's, not the flow's: the n-th connection holding the profile
+ * takes 1/n^2 of it (any number starting at once send 1.64 BDP).  Without
  * one it doubles its window per round, paced at twice the window's rate
  * (START); because the base is known, the first RTT sample that shows
  * max(2 ms, base/8) of queue ends START, and the window drops to the
@@ -41,7 +43,14 @@
  * the buffer is filling (q above max(4 ms, base/16)), or if the smoothed loss
  * fraction exceeds max(5%, 4 x the profile's loss baseline); then w shrinks
  * to 0.7 w, at most once a round.  Isolated random loss is retransmitted
- * and otherwise ignored.  A retransmission timeout halves the window.
+ * and otherwise ignored.  A retransmission timeout halves the window.  A
+ * loss rate above that limit also halves alpha: a switch buffer smaller
+ * than the flows' N x alpha overflows below the queue threshold.
+ *
+ * ECN.  The rate sample of a round's last ACK counts the deliveries that
+ * came back CE-marked (rs->delivered_ce, RFC 3168's echo or DCTCP's); their
+ * fraction feeds DCTCP's moving average, and a round with marks cuts w by
+ * alpha/2, at most a fifth (RFC 8511), instead of FAST's rule.
  *
  * Reverse path.  ACKs that wait in a queue on the way back (behind the
  * other direction's data) lengthen the RTT without being in dacc's queue.
