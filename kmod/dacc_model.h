@@ -655,35 +655,47 @@ static inline void dacc_model_adapt_alpha(struct dacc_model *m)
 		m->alpha_w++;
 }
 
-/* The once-per-round update: FAST's backlog rule, loss and competition. */
-static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack *a)
+/* What a round's end measured, for the rules of each mode. */
+struct dacc_round {
+	u32 rtt;		/* the RTT the window sees (block and round) */
+	u32 q;			/* our queue in it */
+	u32 q_rev;		/* the wait of its ACKs on the way back */
+	u32 cong_q;		/* a queue above this: the buffer is filling */
+	bool loss_cong;		/* the round's losses were congestion */
+	bool ce;		/* the round's deliveries carried CE marks */
+};
+
+/* Delivery rate of the round, a decaying max held when app-limited; and
+ * the smoothed loss fraction.
+ */
+static inline void dacc_model_update_rate(struct dacc_model *m, const struct dacc_ack *a)
 {
-	u32 rtt = m->round_min_rtt_us, elapsed = a->now_us - m->round_start_us;
+	u32 elapsed = a->now_us - m->round_start_us;
 	u32 pkts = a->delivered - m->round_start_delivered;
-	u32 q, q_rev, cong_q = dacc_model_cong_q(m, a->mss);
-	bool loss_cong = false, ce = dacc_model_ecn(m, a);
-	u64 w = m->w;
+	u64 r, bw = dacc_model_bw(m);
 
-	/* Delivery rate of the round; a decaying max, held when app-limited. */
-	if (elapsed && pkts) {
-		u64 r = div_u64((u64)pkts * a->mss * DACC_USEC_PER_SEC, elapsed);
+	if (!elapsed || !pkts)
+		return;
+	r = div_u64((u64)pkts * a->mss * DACC_USEC_PER_SEC, elapsed);
+	if (m->cwnd_limited)
+		m->bw_kbytes_ps = dacc_kbytes(dacc_max_u64(r, bw - (bw >> 3)));
+	else if (r > bw)
+		m->bw_kbytes_ps = dacc_kbytes(r);
+	m->loss_ewma -= m->loss_ewma >> 3;
+	m->loss_ewma += (u16)((m->round_losses * (DACC_USEC_PER_SEC >> 7)) /
+			      (pkts + m->round_losses));
+}
 
-		u64 bw = dacc_model_bw(m);
-
-		if (m->cwnd_limited)
-			m->bw_kbytes_ps = dacc_kbytes(dacc_max_u64(r, bw - (bw >> 3)));
-		else if (r > bw)
-			m->bw_kbytes_ps = dacc_kbytes(r);
-		m->loss_ewma -= m->loss_ewma >> 3;
-		m->loss_ewma += (u16)((m->round_losses * (DACC_USEC_PER_SEC >> 7)) /
-				      (pkts + m->round_losses));
-	}
-
-	/* Own minimum expired: this round ran 2 alpha smaller; renew from it. */
+/* The own minimum expires after DACC_MIN_RTT_WIN_US: without a profile to
+ * anchor the base (or a wrong one), one round runs 2 alpha smaller and the
+ * minimum is renewed from it.
+ */
+static inline void dacc_model_renew_min(struct dacc_model *m, const struct dacc_ack *a)
+{
 	if (m->probe_rtt) {
 		m->probe_rtt = 0;
-		if (rtt != ~0U) {
-			m->min_rtt_us = rtt;
+		if (m->round_min_rtt_us != ~0U) {
+			m->min_rtt_us = m->round_min_rtt_us;
 			m->min_rtt_stamp_us = a->now_us;
 		}
 	} else if (a->now_us - m->min_rtt_stamp_us > DACC_MIN_RTT_WIN_US &&
@@ -692,146 +704,196 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 	} else if (a->now_us - m->min_rtt_stamp_us > DACC_MIN_RTT_WIN_US) {
 		m->min_rtt_stamp_us = a->now_us;	/* profile anchors the base */
 	}
-	dacc_model_rev_renew(m, a->now_us);
+}
 
-	if (rtt == ~0U || dacc_model_base(m) == ~0U)
+/* The queue the window sees: the lowest RTT of the last block of
+ * DACC_BLK_SAMPLES samples (or the round's, if higher).  A minimum
+ * filters the host's jitter (it only adds delay); over a fixed number of
+ * samples, not a round, so a long path's many samples do not bias it low
+ * against a short path's few (a long flow would take more than its share).
+ * Of it, what waited on the way back is not our queue: for the window it
+ * is distance, like the base (see dacc_model_fwd_rtt()).  False while no
+ * RTT or base is known.
+ */
+static inline bool dacc_model_queue(const struct dacc_model *m, struct dacc_round *r)
+{
+	r->rtt = m->round_min_rtt_us;
+	if (r->rtt == ~0U || dacc_model_base(m) == ~0U)
+		return false;
+	if (m->blk_last_us && m->blk_last_us > r->rtt)
+		r->rtt = m->blk_last_us;
+	r->q = dacc_model_qdelay(m, r->rtt);
+	r->q_rev = dacc_min_u32(m->rev_q_us, r->q);
+	r->q -= r->q_rev;
+	r->loss_cong = m->round_losses &&
+		       (r->q > r->cong_q || m->loss_ewma > m->loss_limit);
+	return true;
+}
+
+/* CRUISE's window without congestion, FAST's rule:
+ * w <- (w + w * (base + q_rev) / rtt + alpha) / 2, at most 2w; faster
+ * while the pipe is not full; no growth when the application limited us.
+ */
+static inline u64 dacc_model_fast_rule(struct dacc_model *m, const struct dacc_round *r,
+				       u64 w, u32 mss)
+{
+	u64 t = div_u64(w * (dacc_model_base(m) + r->q_rev), r->rtt) + m->alpha_w;
+	/* A queue far below what our alpha makes at our rate: the pipe is
+	 * not full (after START or an RTO, or a flow left), so grow by an
+	 * eighth instead of alpha/2.  Two rounds in a row: one low minimum
+	 * is noise.  At datacenter rates a quarter of alpha's delay is below
+	 * a microsecond: then only no queue at all is low.
+	 */
+	bool low = r->q <= dacc_model_alpha_delay(m, mss) >> 2;
+
+	t = (w + t) >> 1;
+	if (low && m->low_q)
+		t = dacc_max_u64(t, dacc_model_fast_growth(m, w, r->rtt - r->q, mss));
+	m->low_q = low;
+	if (t > w && !m->cwnd_limited)
+		t = w;		/* app-limited: no growth */
+	return t < 2 * w ? t : 2 * w;
+}
+
+/* CRUISE: FAST's rule, cut by congestion loss or ECN; and the watch for a
+ * competitor.  dacc flows alone keep N x alpha of queue and never overflow
+ * the buffer, however slowly they converge; a loss-based flow fills it
+ * until packets drop.  A queue above the threshold for DACC_COMP_ROUNDS
+ * rounds and a while (longer without a loss) is such a flow: COMPETE.
+ */
+static inline u64 dacc_model_cruise(struct dacc_model *m, const struct dacc_ack *a,
+				    const struct dacc_round *r, u64 w)
+{
+	dacc_model_adapt_alpha(m);
+	if (r->loss_cong)
+		w = (w * DACC_BETA) >> DACC_GAIN_SHIFT;
+	else if (r->ce)
+		w = dacc_model_ecn_cut(m, w);
+	else
+		w = dacc_model_fast_rule(m, r, w, a->mss);
+	if (r->q > r->cong_q) {
+		if (!m->comp_rounds) {
+			m->comp_since_us = a->now_us;
+			m->comp_loss = 0;
+		}
+		if (m->comp_rounds < 15)
+			m->comp_rounds++;
+		if (r->loss_cong)
+			m->comp_loss = 1;
+	} else {
+		m->comp_rounds = 0;
+	}
+	if (m->comp_rounds >= DACC_COMP_ROUNDS &&
+	    a->now_us - m->comp_since_us >=
+	    (m->comp_loss ? DACC_COMP_MIN_US : DACC_COMP_NOLOSS_US)) {
+		m->mode = DACC_COMPETE;
+		m->comp_since_us = a->now_us;
+		/* What we gave away while the queue did not drain; with a
+		 * bandwidth hint at least half the pipe (the hint x this RTT,
+		 * the competitor's queue included): our share beside one
+		 * competitor.
+		 */
+		if (m->prior_w > w)
+			w = m->prior_w;
+		if (m->hint_kbytes_ps)
+			w = dacc_max_u64(w, dacc_bdp_w((u64)m->hint_kbytes_ps << 10,
+						       r->rtt, a->mss) >> 1);
+	}
+	return w;
+}
+
+/* COMPETE: Reno-like beside the competitor, until the queue drains; at the
+ * grid's ticks, CHECK whether it is still there.
+ */
+static inline u64 dacc_model_compete(struct dacc_model *m, const struct dacc_ack *a,
+				     const struct dacc_round *r, u64 w)
+{
+	if (r->q < r->cong_q / 2) {
+		m->mode = DACC_CRUISE;
+		m->comp_rounds = 0;
+	} else if (a->now_us - m->comp_since_us >= DACC_COMP_MIN_US &&
+		   (a->now_us >> DACC_CHECK_SHIFT) !=
+		   ((m->comp_since_us + DACC_COMP_MIN_US) >> DACC_CHECK_SHIFT)) {
+		/* On time: shrink to our share of the pipe without queue
+		 * (delivery rate x base), which drains the packets we hold in
+		 * the queue.  Alone, the queue empties; beside a competitor it
+		 * stays.
+		 */
+		u64 bw = dacc_model_bw(m);
+
+		m->prior_w = m->w;
+		m->mode = DACC_CHECK;
+		m->comp_rounds = 0;
+		if (bw)
+			w = dacc_min_u64(w, dacc_bdp_w(bw, dacc_model_base(m) + r->q_rev,
+						       a->mss));
+		else
+			w = w >> 1;
+	} else if (r->loss_cong) {
+		w = (w * DACC_BETA) >> DACC_GAIN_SHIFT;
+	} else if (r->ce) {
+		w = dacc_model_ecn_cut(m, w);
+	} else if (m->cwnd_limited) {
+		w += DACC_W_ONE;	/* Reno's one packet per round */
+	}
+	return w;
+}
+
+/* CHECK: the drain shows in the second round; judged on that round's
+ * lowest RTT alone (a block may predate it).
+ */
+static inline u64 dacc_model_check(struct dacc_model *m, const struct dacc_ack *a,
+				   const struct dacc_round *r, u64 w)
+{
+	u32 q;
+
+	if (++m->comp_rounds < 2)
+		return w;
+	q = dacc_model_qdelay(m, m->round_min_rtt_us);
+	q = q > r->q_rev ? q - r->q_rev : 0;
+	if (q < r->cong_q / 2) {
+		m->mode = DACC_CRUISE;		/* the competitor left */
+	} else {
+		m->mode = DACC_COMPETE;		/* still there: back */
+		m->comp_since_us = a->now_us;
+		w = dacc_max_u64(w, m->prior_w);
+	}
+	m->comp_rounds = 0;
+	return w;
+}
+
+/* The once-per-round update: the rate, the minimum, the queue, then the
+ * rules of the mode.
+ */
+static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack *a)
+{
+	struct dacc_round r = {
+		.cong_q = dacc_model_cong_q(m, a->mss),
+		.ce = dacc_model_ecn(m, a),
+	};
+	u64 w = m->w;
+
+	dacc_model_update_rate(m, a);
+	dacc_model_renew_min(m, a);
+	dacc_model_rev_renew(m, a->now_us);
+	if (!dacc_model_queue(m, &r))
 		goto out;
-	/* The queue the window sees: the lowest RTT of the last block of
-	 * DACC_BLK_SAMPLES samples.  A minimum filters the host's jitter (it
-	 * only adds delay); over a fixed number of samples, not a round, so
-	 * a long path's many samples do not bias it low against a short
-	 * path's few (a long flow would take more than its share).
-	 */
-	if (m->blk_last_us && m->blk_last_us > rtt)
-		rtt = m->blk_last_us;
-	q = dacc_model_qdelay(m, rtt);
-	/* Of that, what waited on the way back is not our queue: for the
-	 * window it is distance, like the base (see dacc_model_fwd_rtt()).
-	 */
-	q_rev = dacc_min_u32(m->rev_q_us, q);
-	q -= q_rev;
-	if (m->round_losses &&
-	    (q > cong_q || m->loss_ewma > m->loss_limit))
-		loss_cong = true;
 
 	switch (m->mode) {
 	case DACC_START:
-		if (m->round_losses || ce) {
+		if (m->round_losses || r.ce)
 			dacc_model_end_start(m, a->now_us, a->delivered, a->mss);
-			break;
-		}
-		if (m->cwnd_limited)
+		else if (m->cwnd_limited)
 			w = w * 2;
 		break;
 	case DACC_CRUISE:
-		dacc_model_adapt_alpha(m);
-		if (loss_cong) {
-			w = (w * DACC_BETA) >> DACC_GAIN_SHIFT;
-		} else if (ce) {
-			w = dacc_model_ecn_cut(m, w);
-		} else {
-			/* w <- (w + w * (base + q_rev) / rtt + alpha) / 2,
-			 * at most 2w.
-			 */
-			u64 t = div_u64(w * (dacc_model_base(m) + q_rev), rtt) + m->alpha_w;
-
-			t = (w + t) >> 1;
-			/* A queue far below what our alpha makes at our rate:
-			 * the pipe is not full (after START or an RTO, or a
-			 * flow left), so grow by an eighth instead of alpha/2.
-			 * Two rounds in a row: one low minimum is noise.  At
-			 * datacenter rates a quarter of alpha's delay is below
-			 * a microsecond: then only no queue at all is low.
-			 */
-			bool low = q <= dacc_model_alpha_delay(m, a->mss) >> 2;
-
-			if (low && m->low_q)
-				t = dacc_max_u64(t, dacc_model_fast_growth(m, w, rtt - q,
-									   a->mss));
-			m->low_q = low;
-			if (t > w && !m->cwnd_limited)
-				t = w;		/* app-limited: no growth */
-			w = t < 2 * w ? t : 2 * w;
-		}
-		if (q > cong_q) {
-			if (!m->comp_rounds) {
-				m->comp_since_us = a->now_us;
-				m->comp_loss = 0;
-			}
-			if (m->comp_rounds < 15)
-				m->comp_rounds++;
-			if (loss_cong)
-				m->comp_loss = 1;
-		} else {
-			m->comp_rounds = 0;
-		}
-		/* dacc flows alone keep N x alpha of queue and never overflow
-		 * the buffer, however slowly they converge; a loss-based flow
-		 * fills it until packets drop.
-		 */
-		if (m->comp_rounds >= DACC_COMP_ROUNDS &&
-		    a->now_us - m->comp_since_us >=
-		    (m->comp_loss ? DACC_COMP_MIN_US : DACC_COMP_NOLOSS_US)) {
-			m->mode = DACC_COMPETE;
-			m->comp_since_us = a->now_us;
-			/* What we gave away while the queue did not drain;
-			 * with a bandwidth hint at least half the pipe (the
-			 * hint x this RTT, the competitor's queue included):
-			 * our share beside one competitor.
-			 */
-			if (m->prior_w > w)
-				w = m->prior_w;
-			if (m->hint_kbytes_ps)
-				w = dacc_max_u64(w, dacc_bdp_w((u64)m->hint_kbytes_ps << 10,
-							       rtt, a->mss) >> 1);
-		}
+		w = dacc_model_cruise(m, a, &r, w);
 		break;
 	case DACC_COMPETE:
-		if (q < cong_q / 2) {
-			m->mode = DACC_CRUISE;
-			m->comp_rounds = 0;
-		} else if (a->now_us - m->comp_since_us >= DACC_COMP_MIN_US &&
-			   (a->now_us >> DACC_CHECK_SHIFT) !=
-			   ((m->comp_since_us + DACC_COMP_MIN_US) >> DACC_CHECK_SHIFT)) {
-			/* On time: shrink to our share of the pipe without
-			 * queue (delivery rate x base), which drains the
-			 * packets we hold in the queue.  Alone, the queue
-			 * empties; beside a competitor it stays.
-			 */
-			u64 bw = dacc_model_bw(m);
-
-			m->prior_w = m->w;
-			m->mode = DACC_CHECK;
-			m->comp_rounds = 0;
-			if (bw)
-				w = dacc_min_u64(w, dacc_bdp_w(bw, dacc_model_base(m) + q_rev,
-							       a->mss));
-			else
-				w = w >> 1;
-		} else if (loss_cong) {
-			w = (w * DACC_BETA) >> DACC_GAIN_SHIFT;
-		} else if (ce) {
-			w = dacc_model_ecn_cut(m, w);
-		} else if (m->cwnd_limited) {
-			w += DACC_W_ONE;	/* Reno's one packet per round */
-		}
+		w = dacc_model_compete(m, a, &r, w);
 		break;
 	case DACC_CHECK:
-		/* The drain shows in the second round; judged on that
-		 * round's lowest RTT alone (a block may predate it).
-		 */
-		if (++m->comp_rounds < 2)
-			break;
-		q = dacc_model_qdelay(m, m->round_min_rtt_us);
-		q = q > q_rev ? q - q_rev : 0;
-		if (q < cong_q / 2) {
-			m->mode = DACC_CRUISE;		/* the competitor left */
-		} else {
-			m->mode = DACC_COMPETE;		/* still there: back */
-			m->comp_since_us = a->now_us;
-			w = dacc_max_u64(w, m->prior_w);
-		}
-		m->comp_rounds = 0;
+		w = dacc_model_check(m, a, &r, w);
 		break;
 	}
 	if (m->mode == DACC_CRUISE && m->comp_rounds == 0)

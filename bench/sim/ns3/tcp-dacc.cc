@@ -33,6 +33,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <cstdio>
+#include <cstdlib>
 
 namespace ns3
 {
@@ -310,6 +312,12 @@ TcpDacc::PktsAckedSample(Ptr<TcpSocketState> tcb,
         return;
     }
     u32 nowUs = NowUs();
+    if (getenv("DACC_DBG") && rtt.GetMicroSeconds() < 900)
+        fprintf(stderr, "DBG t=%.6f rtt_us=%lld acked=%u prior_if=%u loss=%u if=%u cong=%d del=%lld rsdel=%lld ival=%lld app=%d tsecr_owd=%u\n",
+                now.GetSeconds(), (long long)rtt.GetMicroSeconds(), rs.m_ackedSacked, rs.m_priorInFlight,
+                rs.m_bytesLoss, tcb->m_bytesInFlight.Get(), (int)tcb->m_congState.Get(),
+                (long long)rc.m_delivered, (long long)rs.m_delivered, (long long)rs.m_interval.GetMicroSeconds(),
+                rs.m_isAppLimited, nowUs - tcb->m_rcvTimestampValue * 1000U);
     u32 rttUs = static_cast<u32>(std::min<int64_t>(rtt.GetMicroSeconds(), 0x7fffffff));
     dacc_model_rtt_sample(&m_model,
                           rttUs ? rttUs : 1,
