@@ -881,10 +881,12 @@ static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack 
 
 	switch (m->mode) {
 	case DACC_START:
-		if (m->round_losses || r.ce)
+		if (m->round_losses || r.ce) {
 			dacc_model_end_start(m, a->now_us, a->delivered, a->mss);
-		else if (m->cwnd_limited)
+			w = m->w;	/* its window, not the one it left */
+		} else if (m->cwnd_limited) {
 			w = w * 2;
+		}
 		break;
 	case DACC_CRUISE:
 		w = dacc_model_cruise(m, a, &r, w);

@@ -898,6 +898,29 @@ static void test_sim_coexist_cubic_1g(void **state)
 	sim_free(&s);
 }
 
+/* Simulated: a start without a hint into a shallow buffer (100 Mbit/s,
+ * 20 ms, 20 packets).  START ends on its first losses at the delivery rate
+ * x the base; the round then wrote back the doubled window it had left
+ * (320 packets into a pipe of 187): 460 packets lost, then cut after cut.
+ */
+static void test_sim_start_exit_on_loss(void **state)
+{
+	struct dacc_model_cfg c = cfg(20000, 0, 20000);
+	struct sim_flow *f;
+	struct sim s;
+
+	one_link(&s, 100000000, 20, 0);
+	f = add_flow(&s, 20000, &c);
+	sim_run(&s, 500 * MS);
+	print_message("# START into 20 packets of buffer: %llu lost, cwnd %u\n",
+		      (unsigned long long)f->lost_pkts, sim_flow_cwnd(f));
+	assert_true(f->lost_pkts < 350);
+	s.warm_ps = 500 * MS;
+	sim_run(&s, 1500 * MS);
+	assert_true(rate_frac(&s, f) > 0.95);
+	sim_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -908,6 +931,7 @@ int main(void)
 		cmocka_unit_test(test_sim_shallow_buffer_loss),
 		cmocka_unit_test(test_sim_hinted_incast),
 		cmocka_unit_test(test_sim_coexist_cubic_1g),
+		cmocka_unit_test(test_sim_start_exit_on_loss),
 		cmocka_unit_test(test_sim_growth_without_hint_40g),
 		cmocka_unit_test(test_sim_hint_low_converges),
 		cmocka_unit_test(test_sim_timestamp_tick_10g),

@@ -395,6 +395,11 @@ TcpDacc::CongControl(Ptr<TcpSocketState> tcb,
     {
         return;
     }
+    if (getenv("DACC_DBG") && Simulator::Now() > MicroSeconds(atoi(getenv("DACC_DBG"))) && Simulator::Now() < MicroSeconds(atoi(getenv("DACC_DBG_END"))))
+        fprintf(stderr, "ACK t=%.6f first=%.6f dtime=%.6f acked=%u prior_if=%u loss=%u if=%u cong=%d del=%llu priorDel=%u next=%u high=%u una=%u\n",
+                Simulator::Now().GetSeconds(), rc.m_firstSentTime.GetSeconds(), rc.m_deliveredTime.GetSeconds(), rs.m_ackedSacked, rs.m_priorInFlight,
+                rs.m_bytesLoss, tcb->m_bytesInFlight.Get(), (int)tcb->m_congState.Get(),
+                (unsigned long long)rc.m_delivered, rs.m_priorDelivered, tcb->m_nextTxSequence.Get().GetValue(), tcb->m_highTxMark.Get().GetValue(), tcb->m_lastAckedSeq.GetValue());
     PktsAckedSample(tcb, rc, rs);
 
     /* TcpRateSample::m_priorDelivered is a u32 of bytes (it wraps at 4 GiB),
