@@ -32,15 +32,60 @@
 #include "ns3/uinteger.h"
 
 #include <algorithm>
+#include <deque>
 #include <limits>
-#include <cstdio>
-#include <cstdlib>
+#include <unordered_map>
 
 namespace ns3
 {
 
 NS_LOG_COMPONENT_DEFINE("TcpDacc");
 NS_OBJECT_ENSURE_REGISTERED(TcpDacc);
+
+/* Karn's rule for the RTT sample.  Linux takes no RTT sample from a
+ * retransmitted skb (tcp_clean_rtx_queue(), tcp_sacktag_one(): TCPCB_RETRANS),
+ * but TcpRateLinux::SkbDelivered() sets rc.m_firstSentTime to the last send
+ * of whatever it delivers, a retransmission's too: a spurious one (RFC 6675
+ * rule 3 when the send buffer is full behind a lost retransmission, or the
+ * go-back-N after an RTO) is SACKed by its original microseconds later, and
+ * that would be the sample (12 us at 1 Gbit/s, 1 ms).  So the send times of
+ * retransmissions are kept, per TcpDacc, from the socket's NextTxSequence
+ * (a segment sent below the highest ever sent), and a sample whose
+ * rc.m_firstSentTime is one of them is not taken.  Kept here, keyed by the
+ * TcpDacc (never dereferenced), since TcpSocketState has no room for it.
+ */
+namespace
+{
+struct DaccRetx
+{
+    SequenceNumber32 maxSent{0};
+    bool any{false};
+    std::deque<Time> sent; // send times of retransmissions, ascending
+};
+
+std::unordered_map<const void*, DaccRetx> g_daccRetx;
+
+void
+DaccNextTx(const void* key, SequenceNumber32 oldVal, SequenceNumber32 newVal)
+{
+    auto it = g_daccRetx.find(key);
+    if (it == g_daccRetx.end() || newVal <= oldVal)
+    {
+        return; // not ours, or a rewind (RTO, recovery): nothing sent
+    }
+    DaccRetx& r = it->second;
+    if (r.any && newVal <= r.maxSent)
+    {
+        if (r.sent.empty() || r.sent.back() != Simulator::Now())
+        {
+            r.sent.push_back(Simulator::Now());
+        }
+        return;
+    }
+    r.maxSent = newVal;
+    r.any = true;
+}
+} // namespace
 
 TypeId
 TcpDacc::GetTypeId()
@@ -129,6 +174,7 @@ TcpDacc::TcpDacc(const TcpDacc& sock)
 /* dacc_release(): the connection no longer holds its profile. */
 TcpDacc::~TcpDacc()
 {
+    g_daccRetx.erase(this);
     if (m_attached && m_users && *m_users)
     {
         --*m_users;
@@ -224,6 +270,12 @@ TcpDacc::Init(Ptr<TcpSocketState> tcb)
     m_createdAt = Simulator::Now();
     tcb->m_pacing = true;
     tcb->m_paceInitialWindow = true;
+    if (g_daccRetx.emplace(this, DaccRetx()).second)
+    {
+        tcb->TraceConnectWithoutContext(
+            "NextTxSequence",
+            MakeBoundCallback(&DaccNextTx, static_cast<const void*>(this)));
+    }
 }
 
 /* dacc_init(). */
@@ -311,13 +363,21 @@ TcpDacc::PktsAckedSample(Ptr<TcpSocketState> tcb,
     {
         return;
     }
+    auto retx = g_daccRetx.find(this);
+    if (retx != g_daccRetx.end())
+    {
+        /* rc.m_firstSentTime never decreases: older entries are done. */
+        std::deque<Time>& sent = retx->second.sent;
+        while (!sent.empty() && sent.front() < rc.m_firstSentTime)
+        {
+            sent.pop_front();
+        }
+        if (!sent.empty() && sent.front() == rc.m_firstSentTime)
+        {
+            return; // Karn: the packet was retransmitted
+        }
+    }
     u32 nowUs = NowUs();
-    if (getenv("DACC_DBG") && rtt.GetMicroSeconds() < 900)
-        fprintf(stderr, "DBG t=%.6f rtt_us=%lld acked=%u prior_if=%u loss=%u if=%u cong=%d del=%lld rsdel=%lld ival=%lld app=%d tsecr_owd=%u\n",
-                now.GetSeconds(), (long long)rtt.GetMicroSeconds(), rs.m_ackedSacked, rs.m_priorInFlight,
-                rs.m_bytesLoss, tcb->m_bytesInFlight.Get(), (int)tcb->m_congState.Get(),
-                (long long)rc.m_delivered, (long long)rs.m_delivered, (long long)rs.m_interval.GetMicroSeconds(),
-                rs.m_isAppLimited, nowUs - tcb->m_rcvTimestampValue * 1000U);
     u32 rttUs = static_cast<u32>(std::min<int64_t>(rtt.GetMicroSeconds(), 0x7fffffff));
     dacc_model_rtt_sample(&m_model,
                           rttUs ? rttUs : 1,
@@ -395,11 +455,6 @@ TcpDacc::CongControl(Ptr<TcpSocketState> tcb,
     {
         return;
     }
-    if (getenv("DACC_DBG") && Simulator::Now() > MicroSeconds(atoi(getenv("DACC_DBG"))) && Simulator::Now() < MicroSeconds(atoi(getenv("DACC_DBG_END"))))
-        fprintf(stderr, "ACK t=%.6f first=%.6f dtime=%.6f acked=%u prior_if=%u loss=%u if=%u cong=%d del=%llu priorDel=%u next=%u high=%u una=%u\n",
-                Simulator::Now().GetSeconds(), rc.m_firstSentTime.GetSeconds(), rc.m_deliveredTime.GetSeconds(), rs.m_ackedSacked, rs.m_priorInFlight,
-                rs.m_bytesLoss, tcb->m_bytesInFlight.Get(), (int)tcb->m_congState.Get(),
-                (unsigned long long)rc.m_delivered, rs.m_priorDelivered, tcb->m_nextTxSequence.Get().GetValue(), tcb->m_highTxMark.Get().GetValue(), tcb->m_lastAckedSeq.GetValue());
     PktsAckedSample(tcb, rc, rs);
 
     /* TcpRateSample::m_priorDelivered is a u32 of bytes (it wraps at 4 GiB),
