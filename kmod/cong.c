@@ -27,7 +27,7 @@
  * the queue is small (N x alpha) and the rates equal whatever the RTTs: the
  * update runs once per round, so a 100 ms flow moves as far per round as a
  * 2 ms one does (growth normalised by RTT, not per ACK).  alpha is
- * qtarget_us (1.5 ms) of queue at the profile's bandwidth hint, or
+ * qtarget_us (150 us) of queue at the profile's bandwidth hint, or
  * alpha_pkts (8) without one.
  *
  * Start.  With a bandwidth hint the flow starts at one BDP (hint x base RTT)
@@ -103,7 +103,7 @@ static unsigned int alpha_pkts __read_mostly = 8;
 module_param(alpha_pkts, uint, 0644);
 MODULE_PARM_DESC(alpha_pkts, "backlog per flow in the bottleneck queue without a bandwidth hint (packets)");
 
-static unsigned int qtarget_us __read_mostly = 1500;
+static unsigned int qtarget_us __read_mostly = 150;
 module_param(qtarget_us, uint, 0644);
 MODULE_PARM_DESC(qtarget_us, "backlog per flow with a bandwidth hint, as queueing time at the hint (us)");
 

@@ -186,7 +186,7 @@ struct dacc_model {
 	   cwnd_limited:1,	/* some ACK of the round was window-limited */
 	   probe_rtt:1,		/* this round drains 2 alpha to renew min RTT */
 	   comp_loss:1,		/* the buffer overflowed in this high-queue episode */
-	   low_q:1,		/* last round's queue was far below our backlog's */
+	   low_q:2,		/* rounds in a row with a queue far below our backlog's */
 	   rev_ok:1;		/* rev_min_us holds a sample */
 };
 
@@ -236,12 +236,26 @@ static inline u32 dacc_clamp_w(u64 w)
 	return (u32)w;
 }
 
+/* Bytes of headers a segment carries on the wire beside its mss of data:
+ * Ethernet 14, IPv4 20, TCP with timestamps 32.
+ */
+#define DACC_WIRE_HDR_BYTES	66U
+
 /* Packets that fit rate_bytes_ps x rtt_us, in W units. */
 static inline u64 dacc_bdp_w(u64 rate_bytes_ps, u32 rtt_us, u32 mss)
 {
 	u64 bytes = div_u64(rate_bytes_ps * rtt_us, DACC_USEC_PER_SEC);
 
 	return div_u64(bytes << DACC_W_SHIFT, mss ? mss : 1);
+}
+
+/* The hint is the link's rate on the wire; the window counts mss of data:
+ * the hint's goodput in bytes/s.  (The hint itself as the goodput put
+ * 4.5% of the BDP in the queue: 5.4 ms at 150 ms.)
+ */
+static inline u64 dacc_model_hint_goodput(const struct dacc_model *m, u32 mss)
+{
+	return div_u64(((u64)m->hint_kbytes_ps << 10) * mss, mss + DACC_WIRE_HDR_BYTES);
 }
 
 /* The profile's base RTT is wrong: our own minimum lies more than 1/8 +
@@ -399,10 +413,11 @@ static inline void dacc_model_init(struct dacc_model *m, const struct dacc_model
 	 * swamps the signal and the window starves.
 	 */
 	alpha = (u64)c->alpha_pkts << DACC_W_SHIFT;
-	if (m->hint_kbytes_ps)
-		alpha = dacc_max_u64(alpha,
-				     dacc_bdp_w((u64)m->hint_kbytes_ps << 10, c->qtarget_us, mss) +
-				     DACC_W_ONE / 2);
+	if (m->hint_kbytes_ps) {
+		u64 q = dacc_bdp_w(dacc_model_hint_goodput(m, mss), c->qtarget_us, mss);
+
+		alpha = dacc_max_u64(alpha, q + DACC_W_ONE / 2);
+	}
 	if (alpha < 2 * DACC_W_ONE)
 		alpha = 2 * DACC_W_ONE;
 	if (alpha > DACC_MAX_ALPHA_PKTS * DACC_W_ONE)
@@ -422,14 +437,14 @@ static inline void dacc_model_init(struct dacc_model *m, const struct dacc_model
 		 * paced at 1/n, 1.6%: the bursts met); alone, a flow still has
 		 * the whole pipe from the first round.
 		 */
-		u64 hint = (u64)m->hint_kbytes_ps << 10;
+		u64 hint = dacc_model_hint_goodput(m, mss);
 		u32 n = c->share > 1 ? dacc_min_u32(c->share, 0xffff) : 1;
 
 		m->share = (u8)dacc_min_u32(n, 15);
 		m->w = dacc_clamp_w(div_u64(dacc_bdp_w(hint, dacc_model_base(m), mss) + m->alpha_w,
 					    n * n));
 		m->mode = DACC_CRUISE;
-		m->pacing_kbytes_ps = dacc_kbytes(div_u64(hint, n * n));
+		m->pacing_kbytes_ps = dacc_kbytes(div_u64((u64)m->hint_kbytes_ps << 10, n * n));
 	} else {
 		m->w = DACC_INIT_CWND << DACC_W_SHIFT;
 		m->mode = DACC_START;
@@ -593,16 +608,20 @@ static inline void dacc_model_rtt_sample(struct dacc_model *m, u32 rtt_us, u32 n
  * of alpha/2; a sixteenth a round overshot by 5%, 5 ms at 100 ms, and
  * cycled).
  */
-static inline u64 dacc_model_fast_growth(const struct dacc_model *m, u64 w, u32 rtt_us, u32 mss)
+static inline u64 dacc_model_fast_growth(const struct dacc_model *m, u64 w, u32 rtt_us, u32 mss,
+					 bool long_low)
 {
 	u64 pipe;
 
 	if (!m->hint_kbytes_ps)
 		return w + (w >> 3);
-	pipe = dacc_bdp_w((u64)m->hint_kbytes_ps << 10, rtt_us, mss) + m->alpha_w;
-	if (w >= pipe)
-		return w + (w >> 7);
-	return dacc_min_u64(w + (w >> 3), pipe);
+	pipe = dacc_bdp_w(dacc_model_hint_goodput(m, mss), rtt_us, mss) + m->alpha_w;
+	if (w < pipe)
+		return dacc_min_u64(w + (w >> 3), pipe);
+	/* At the pipe a round or two still read low (the queue shows a
+	 * round late): only a third low round in a row says the hint is.
+	 */
+	return long_low ? w + (w >> 7) : w;
 }
 
 /* ECN, once a round: the fraction of the round's deliveries that came back
@@ -748,8 +767,9 @@ static inline u64 dacc_model_fast_rule(struct dacc_model *m, const struct dacc_r
 
 	t = (w + t) >> 1;
 	if (low && m->low_q)
-		t = dacc_max_u64(t, dacc_model_fast_growth(m, w, r->rtt - r->q, mss));
-	m->low_q = low;
+		t = dacc_max_u64(t, dacc_model_fast_growth(m, w, r->rtt - r->q, mss,
+							   m->low_q == 3));
+	m->low_q = low ? m->low_q + (m->low_q < 3) : 0;
 	if (t > w && !m->cwnd_limited)
 		t = w;		/* app-limited: no growth */
 	return t < 2 * w ? t : 2 * w;
@@ -796,7 +816,7 @@ static inline u64 dacc_model_cruise(struct dacc_model *m, const struct dacc_ack 
 		if (m->prior_w > w)
 			w = m->prior_w;
 		if (m->hint_kbytes_ps)
-			w = dacc_max_u64(w, dacc_bdp_w((u64)m->hint_kbytes_ps << 10,
+			w = dacc_max_u64(w, dacc_bdp_w(dacc_model_hint_goodput(m, a->mss),
 						       r->rtt, a->mss) >> 1);
 	}
 	return w;

@@ -368,7 +368,7 @@ static int load(const char *file, struct sim *s, struct scenario *sc, uint64_t s
 	s->rto_min_ps = get_time(&x, r, "rto_min", s->rto_min_ps);
 	s->sample_ps = get_time(&x, r, "sample", 0);
 	sc->alpha_pkts = (uint32_t)get_int(&x, r, "dacc_alpha_pkts", 8, 1, 1 << 20);
-	sc->qtarget_us = (uint32_t)(get_time(&x, r, "dacc_qtarget", 1500 * SIM_PS_PER_US) /
+	sc->qtarget_us = (uint32_t)(get_time(&x, r, "dacc_qtarget", 150 * SIM_PS_PER_US) /
 				    SIM_PS_PER_US);
 	if (!x.failed)
 		load_links(&x, s, sc, config_setting_get_member(r, "links"));

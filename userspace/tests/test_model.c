@@ -66,15 +66,16 @@ static void test_init_hint_starts_at_bdp(void **state)
 
 	dacc_model_init(&m, &c, 0, 0);
 	/* The handshake's 100.5 ms is within the hosts' latency over the
-	 * profile: the base.  100 Mbit/s x 100.5 ms = 868 packets of 1448,
-	 * plus alpha.
+	 * profile: the base.  100 Mbit/s on the wire is 95.6 of 1448-byte
+	 * segments in 1514-byte frames: x 100.5 ms = 829.8 packets, plus
+	 * alpha.
 	 */
 	assert_int_equal(m.mode, DACC_CRUISE);
-	assert_in_range(dacc_model_cwnd(&m), 868 + 12, 868 + 14);
+	assert_in_range(dacc_model_cwnd(&m), 829 + 12, 830 + 12);
 	assert_int_equal(dacc_model_base(&m), 100500);
 	assert_in_range(dacc_model_pacing_rate(&m), 12200000, 12500000);
-	/* alpha: 1.5 ms at 100 Mbit/s = 12.9 packets, rounded. */
-	assert_int_equal(m.alpha_w, 13 * DACC_W_ONE);
+	/* alpha: 1.5 ms of that goodput = 12.4 packets, rounded. */
+	assert_int_equal(m.alpha_w, 12 * DACC_W_ONE);
 }
 
 static void test_init_no_profile(void **state)
@@ -365,8 +366,10 @@ static void test_competitor_entry_half_pipe(void **state)
 	for (int i = 0; i < 40 && m.mode != DACC_COMPETE; i++)
 		drive_rounds(&m, &now, &deliv, 1, 70000, 5);
 	assert_int_equal(m.mode, DACC_COMPETE);
-	/* 20 Mbit/s x 70 ms = 120.9 packets of 1448 B: half is 60. */
-	assert_in_range(dacc_model_cwnd(&m), 60, 64);
+	/* 20 Mbit/s (19.1 of goodput) x 70 ms = 115.7 packets of 1448 B:
+	 * half is 57.8.
+	 */
+	assert_in_range(dacc_model_cwnd(&m), 57, 61);
 }
 
 static void test_idle_restart_paces_at_history(void **state)
@@ -571,7 +574,7 @@ static void test_sim_reverse_queue_jitter(void **state)
 	r = rate_frac(&s, f);
 	print_message("# jittery reverse queue: rate %.3f queue %.2f ms mode %u\n", r,
 		      q_mean_ms(&s), f->m.mode);
-	assert_true(r > 0.95);		/* 0.53 with the two minima of a block */
+	assert_true(r > 0.92);		/* 0.53 with the two minima of a block */
 	assert_true(q_mean_ms(&s) < 3.0);
 	sim_free(&s);
 }
@@ -637,7 +640,8 @@ static void test_fixed_point_limits(void **state)
 	u32 last_kb = 0;
 
 	dacc_model_init(&m, &c, 0, 0);
-	assert_true(dacc_model_cwnd(&m) >= 800000000000ULL / 8 * 3 / 10 / MSS);
+	/* the goodput of 1448-byte segments in 1514-byte frames */
+	assert_true(dacc_model_cwnd(&m) >= 800000000000ULL / 8 * 3 / 10 / (MSS + 66));
 	assert_true(dacc_model_pacing_rate(&m) >= 99000000000ULL);
 	/* 64 packets of 1448 bytes at 40 Gbit/s: 18.5 us (21.6 when cut). */
 	m.alpha_w = 64 * DACC_W_ONE;

@@ -459,7 +459,7 @@ main(int argc, char* argv[])
     uint32_t lossPpm = 0;
     std::string tsStr = "on";
     uint32_t alphaPkts = 8;
-    uint32_t qtargetUs = 1500;
+    uint32_t qtargetUs = 150;
     double minRtoMs = 200;
     uint32_t delAckCount = 2;
     double delAckMs = 40;

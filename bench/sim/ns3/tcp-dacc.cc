@@ -102,7 +102,7 @@ TcpDacc::GetTypeId()
                           MakeUintegerChecker<uint32_t>())
             .AddAttribute("QtargetUs",
                           "Backlog per flow with a hint, as queueing time (us): qtarget_us",
-                          UintegerValue(1500),
+                          UintegerValue(150),
                           MakeUintegerAccessor(&TcpDacc::m_qtargetUs),
                           MakeUintegerChecker<uint32_t>())
             .AddAttribute("ProfRttUs",
@@ -132,7 +132,7 @@ TcpDacc::GetTypeId()
 TcpDacc::TcpDacc()
     : TcpCongestionOps(),
       m_alphaPkts(8),
-      m_qtargetUs(1500),
+      m_qtargetUs(150),
       m_profRttUs(0),
       m_hintBps(0),
       m_lossPpm(0),
