@@ -57,39 +57,41 @@ static void check_names(struct ctx *x, const config_setting_t *g, const char *co
 	}
 }
 
-/* A time setting ("150us", "2s"; a bare number is us), as picoseconds. */
-static uint64_t get_time(struct ctx *x, const config_setting_t *g, const char *key,
-			 uint64_t dflt)
+/* A setting in tc's units, through parse; what names them in the error. */
+static uint64_t get_unit(struct ctx *x, const config_setting_t *g, const char *key,
+			 uint64_t dflt, int (*parse)(const char *, uint64_t *), const char *what)
 {
 	const config_setting_t *c = config_setting_get_member(g, key);
 	const char *v;
-	uint64_t us;
+	uint64_t n;
 
 	if (!c)
 		return dflt;
 	v = config_setting_get_string(c);
-	if (!v || dacc_parse_time_us(v, &us)) {
-		fail(x, c, "%s: expected a time like \"150us\" or \"2s\"", key);
+	if (!v || parse(v, &n)) {
+		fail(x, c, "%s: expected %s", key, what);
 		return dflt;
 	}
-	return us * SIM_PS_PER_US;
+	return n;
+}
+
+/* A time setting ("150us", "2s"; a bare number is us), as picoseconds. */
+static uint64_t get_time(struct ctx *x, const config_setting_t *g, const char *key,
+			 uint64_t dflt)
+{
+	return get_unit(x, g, key, dflt / SIM_PS_PER_US, dacc_parse_time_us,
+			"a time like \"150us\" or \"2s\"") * SIM_PS_PER_US;
+}
+
+static int parse_rate_nonzero(const char *word, uint64_t *bps)
+{
+	return dacc_parse_rate_bps(word, bps) || !*bps ? -1 : 0;
 }
 
 static uint64_t get_rate(struct ctx *x, const config_setting_t *g, const char *key,
 			 uint64_t dflt)
 {
-	const config_setting_t *c = config_setting_get_member(g, key);
-	const char *v;
-	uint64_t bps;
-
-	if (!c)
-		return dflt;
-	v = config_setting_get_string(c);
-	if (!v || dacc_parse_rate_bps(v, &bps) || !bps) {
-		fail(x, c, "%s: expected a rate like \"100gbit\"", key);
-		return dflt;
-	}
-	return bps;
+	return get_unit(x, g, key, dflt, parse_rate_nonzero, "a rate like \"100gbit\"");
 }
 
 static long long get_int(struct ctx *x, const config_setting_t *g, const char *key,
