@@ -78,7 +78,7 @@ else
 		"got: ${ce_on:-nothing} with, ${ce_off:-nothing} without"
 fi
 # Without marks dacc keeps its 4.8 ms backlog, with them about 1 ms: the
-# window, from ss -ti, measured 22-26 packets with ECN and 39-43 without,
+# window, from ss -ti, measured 22-28 packets with ECN and 39-43 without,
 # also with a CPU hog beside the VM (where srtt, which the host's delays
 # inflate, came as close as 1 ms).  Ignoring CE, both would read the same.
 if awk -v a="${cwnd_on:-999}" -v b="${cwnd_off:-0}" 'BEGIN { exit !(a <= 0.75 * b) }'; then
