@@ -344,9 +344,6 @@ static void msg_complete(struct sim *s, struct sim_flow *f)
 
 	f->fct_ps = xrealloc(f->fct_ps, (f->msg_done + 1) * sizeof(*f->fct_ps));
 	f->fct_ps[f->msg_done++] = fct;
-	f->fct_sum_ps += fct;
-	if (fct > f->fct_max_ps)
-		f->fct_max_ps = fct;
 	f->idle = true;
 	if (f->msg_done >= f->msgs) {
 		f->done = true;
@@ -449,8 +446,6 @@ static void flow_ack(struct sim *s, struct sim_flow *f, uint32_t upto, uint32_t 
 	}
 	if (!last)
 		return;
-	if (!f->first_ack_ps)
-		f->first_ack_ps = s->now_ps;
 	rtt_us = (uint32_t)((s->now_ps - last->sent_ps) / SIM_PS_PER_US);
 	if (f->srtt_us) {
 		uint32_t err = rtt_us > f->srtt_us ? rtt_us - f->srtt_us : f->srtt_us - rtt_us;

@@ -109,10 +109,8 @@ struct sim_flow {
 	/* statistics */
 	uint64_t bytes;			/* delivered after the warm-up */
 	uint64_t sent_pkts, lost_pkts, ce_pkts;
-	uint64_t fct_sum_ps, fct_max_ps;
 	uint64_t *fct_ps;		/* completion time of each message */
 	uint64_t sample_bytes;		/* delivered since the last sample */
-	uint64_t first_ack_ps;		/* first delivery (ramp measured from start) */
 };
 
 struct sim_series {
