@@ -30,22 +30,40 @@
  * qtarget_us (150 us) of queue at the profile's bandwidth hint, or
  * alpha_pkts (8) without one.
  *
+ * Noise.  The thresholds that are times stand above the RTT's noise: twice
+ * the kernel's mean deviation of the samples (mdev), at most 2 ms, which a
+ * loaded VM reaches and a datacenter host's tens of us do not.
+ *
+ * The profile's flows.  The hint is the path's bandwidth, shared by the
+ * connections of the profile that are window-limited (bulk; the profile's
+ * stats block counts them, a flow entering and leaving the count at a
+ * round's end).  Each keeps at most 1/n of the configured alpha, so that
+ * together they keep qtarget_us; and a flow above its pipe (hint / n x
+ * base, plus alpha) while others queue beside it moves halfway down to
+ * it each round, one below grows toward it by an eighth: FAST alone closes
+ * such a gap by q / RTT a round (minutes at 150 ms with 150 us of queue).
+ *
  * Start.  With a bandwidth hint the flow starts at one BDP (hint x base RTT)
  * plus alpha, paced at the hint: full rate from the first round.  The hint
  * is the path's, not the flow's: the n-th connection holding the profile
  * takes 1/n^2 of it (any number starting at once send 1.64 BDP).  Without
  * one it doubles its window per round, paced at twice the window's rate
- * (START); because the base is known, the first RTT sample that shows
- * max(2 ms, base/8) of queue ends START, and the window drops to the
+ * (START); because the base is known, the first RTT samples that show
+ * more queue than the noise (or base/8) end START, and the window drops to the
  * delivery rate seen times the base: the overshoot is bounded by one round.
  *
  * Loss.  A loss is congestion only if the round's queueing delay also says
- * the buffer is filling (q above max(4 ms, base/16)), or if the smoothed loss
- * fraction exceeds max(5%, 4 x the profile's loss baseline); then w shrinks
- * to 0.7 w, at most once a round.  Isolated random loss is retransmitted
- * and otherwise ignored.  A retransmission timeout halves the window.  A
- * loss rate above that limit also halves alpha: a switch buffer smaller
- * than the flows' N x alpha overflows below the queue threshold.
+ * the buffer is filling (q above twice the noise, base/16 and 3 x our
+ * backlog's delay), or if the smoothed loss fraction exceeds max(5%, 4 x
+ * the profile's loss baseline); then w shrinks to 0.7 w, at most once a
+ * round.  Isolated random loss is retransmitted and otherwise ignored.  A
+ * retransmission timeout halves the window.  A loss rate above that limit
+ * halves alpha, and so does one above max(0.2%, 4 x the baseline) while
+ * the queue holds more than our backlog (hinted flows): a switch buffer
+ * smaller than the flows' N x alpha overflows below the queue threshold.
+ * alpha grows back by 1/16 packet a loss-free round (with a hint, while
+ * the queue is within the target), down to a floor of the noise at our
+ * rate.
  *
  * ECN.  The rate sample of a round's last ACK counts the deliveries that
  * came back CE-marked (rs->delivered_ce, RFC 3168's echo or DCTCP's); their
@@ -188,6 +206,8 @@ static void dacc_release(struct sock *sk)
 	if (!ca->ps)
 		return;
 	dacc_report(sk, ca);
+	if (ca->m.bulk)
+		dacc_pstats_bulk(ca->ps, false);
 	dacc_pstats_put(ca->ps);
 	ca->ps = NULL;
 }
@@ -204,7 +224,8 @@ static void dacc_pkts_acked(struct sock *sk, const struct ack_sample *sample)
 	 * ms (TCP_TS_HZ) on Linux; one at another rate is caught by the model
 	 * (see dacc_model_fwd_rtt()).
 	 */
-	dacc_model_rtt_sample(&ca->m, sample->rtt_us, now, tp->rx_opt.saw_tstamp,
+	dacc_model_rtt_sample(&ca->m, sample->rtt_us, tp->mdev_us >> 2, now,
+			      tp->rx_opt.saw_tstamp,
 			      now - tp->rx_opt.rcv_tsval * (USEC_PER_SEC / TCP_TS_HZ));
 }
 
@@ -224,7 +245,10 @@ static void dacc_cong_control(struct sock *sk, const struct rate_sample *rs)
 		.cwnd_limited = tcp_is_cwnd_limited(sk),
 		.ecn_delivered = rs->delivered > 0 ? rs->delivered : 0,
 		.ecn_ce = rs->delivered_ce > 0 ? rs->delivered_ce : 0,
+		/* the profile's bulk flows, this one among them: a read */
+		.share = ca->ps ? dacc_pstats_bulk_flows(ca->ps) + !ca->m.bulk : 0,
 	};
+	bool bulk = ca->m.bulk;
 
 	if (rs->delivered < 0 || rs->interval_us <= 0) {
 		/* No valid sample (e.g. a pure loss marking): losses only. */
@@ -232,6 +256,8 @@ static void dacc_cong_control(struct sock *sk, const struct rate_sample *rs)
 	}
 	if (dacc_model_on_ack(&ca->m, &a))
 		dacc_report(sk, ca);
+	if (ca->ps && ca->m.bulk != bulk)
+		dacc_pstats_bulk(ca->ps, ca->m.bulk);	/* at a round's end */
 	dacc_apply(sk, ca);
 }
 

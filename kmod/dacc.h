@@ -39,6 +39,13 @@ void dacc_pstats_rtt(struct dacc_pstats *ps, u32 rtt_us);
  * theirs to share), at least 1.
  */
 u32 dacc_pstats_users(const struct dacc_pstats *ps);
+/* The connections of the block that are window-limited (bulk transfers,
+ * which share the hint's bandwidth): a connection enters and leaves the
+ * count as its rounds change, at most once a round, and leaves it before
+ * its put.
+ */
+void dacc_pstats_bulk(struct dacc_pstats *ps, bool on);
+u32 dacc_pstats_bulk_flows(const struct dacc_pstats *ps);
 /* Drop the connection's reference (from the congestion ops' release). */
 void dacc_pstats_put(struct dacc_pstats *ps);
 

@@ -11,9 +11,10 @@
  *   rates             1024 bytes per second (u32, "kbytes": 35 Tbit/s);
  *                     computed in bytes per second (u64) and shifted
  *   times             microseconds (u32; differences survive the wrap)
- * Divisions: u64 by u32 (div_u64), a few per round of the model (the rate,
- * the FAST rule, the ECN fraction, the pacing rate), never per ACK; the
- * per-ACK path only compares, adds and shifts.
+ * Divisions: u64 by u32 (div_u64), only once a round of the model (the
+ * rate, the thresholds' delays, alpha's floor, the FAST rule, the fair
+ * share's pipe, the ECN fraction, the pacing rate: at most about twenty),
+ * never per ACK; the per-ACK path only compares, adds and shifts.
  */
 #ifndef _DACC_MODEL_H
 #define _DACC_MODEL_H
@@ -53,17 +54,21 @@ static inline u64 div_u64(u64 dividend, u32 divisor)
 #define DACC_CRUISE_GAIN	(DACC_UNIT * 5 / 4)
 /* Multiplicative decrease on a loss that the delay confirms: 0.7, cubic's. */
 #define DACC_BETA		(DACC_UNIT * 7 / 10)
-/* START ends when consecutive RTT samples show this much queue (or base/8
- * if more) over the base.
+/* The RTT's noise, which a queue estimate must stand above: twice the
+ * mean deviation of the samples (the kernel's mdev), which a host's jitter
+ * and the ACKs' coalescing make, up to this (an emulated host's jitter of
+ * milliseconds: a loaded VM at 20 Mbit/s).  Tens of us in a datacenter.
  */
-#define DACC_START_EXIT_MIN_US	2000U
+#define DACC_NOISE_MAX_US	2000U
+/* START ends when consecutive RTT samples show more queue over the base
+ * than the noise, or base/8 if more.
+ */
 #define DACC_START_EXIT_SAMPLES	4U
 /* Queue over the base that counts as "the buffer is filling": losses seen
  * with less are random, and this much for DACC_COMP_ROUNDS rounds while the
  * window yields, with the buffer overflowing, means a competitor that does
- * not back off.
+ * not back off.  At least twice the noise (dacc_model_cong_q()).
  */
-#define DACC_CONG_Q_MIN_US	4000U
 #define DACC_COMP_ROUNDS	8U
 /* ... and above 3 x the queue our own backlog makes, up to this (a flow
  * yielding to a competitor has a low rate, so a long own-queue time).
@@ -94,6 +99,11 @@ static inline u64 div_u64(u64 dividend, u32 divisor)
 #define DACC_ECN_G_SHIFT	4
 /* Losses above max(this, 4 x the profile's baseline) are congestion too. */
 #define DACC_LOSS_LIMIT_PPM	50000U
+/* Losses above max(this, 4 x the baseline) that the queue does not explain
+ * (dacc_model_adapt_alpha()): the flows' backlogs overflow the buffer.
+ * Twice the highest random loss a path worth using has (0.1%).
+ */
+#define DACC_ALPHA_LOSS_PPM	2000U
 /* The profile's base RTT is trusted while the flow's own minimum stays
  * within base + base/8 + this; above, the profile is taken as wrong.
  */
@@ -147,6 +157,10 @@ struct dacc_ack {
 	 */
 	u32 ecn_delivered;
 	u32 ecn_ce;
+	/* The profile's bulk flows now (their last round was window-limited;
+	 * the kernel counts them), this one included; 0: no profile.
+	 */
+	u32 share;
 };
 
 struct dacc_model {
@@ -175,13 +189,13 @@ struct dacc_model {
 	u16 round_losses;	/* saturates */
 	u16 loss_ewma;		/* smoothed per-round loss fraction, ppm / 16 */
 	u16 alpha_w;		/* backlog target, W units (at most DACC_MAX_ALPHA) */
-	u16 loss_limit;		/* loss fraction that is congestion, ppm / 16 */
+	u16 loss_base;		/* 4 x the profile's random loss, ppm / 16 */
 	u16 ce_alpha;		/* marked fraction, DCTCP's alpha, / DACC_ECN_ONE */
 	u8 alpha_cfg;		/* alpha as configured, packets (dacc_model_adapt_alpha()) */
 	u8 blk_n:5,		/* samples in the current block */
 	   start_high:3;	/* consecutive START samples showing a queue, saturates */
 	u8 comp_rounds:4,	/* consecutive rounds with a high queue, saturates */
-	   share:4;		/* the profile's flows at init (its hint's), <= 15 */
+	   bulk:1;		/* the last round was window-limited (see dacc_ack.share) */
 	u8 mode:2,		/* enum dacc_mode */
 	   cwnd_limited:1,	/* some ACK of the round was window-limited */
 	   probe_rtt:1,		/* this round drains 2 alpha to renew min RTT */
@@ -258,6 +272,14 @@ static inline u64 dacc_model_hint_goodput(const struct dacc_model *m, u32 mss)
 	return div_u64(((u64)m->hint_kbytes_ps << 10) * mss, mss + DACC_WIRE_HDR_BYTES);
 }
 
+/* ... of one of the profile's n bulk flows (n: dacc_ack.share). */
+static inline u64 dacc_model_share_goodput(const struct dacc_model *m, u32 mss, u32 n)
+{
+	u64 g = dacc_model_hint_goodput(m, mss);
+
+	return n > 1 ? div_u64(g, n) : g;
+}
+
 /* The profile's base RTT is wrong: our own minimum lies more than 1/8 +
  * 1 ms above it, farther than any standing queue a start leaves.  Not
  * sticky: a slow first sample (the handshake's) is forgotten as soon as a
@@ -301,13 +323,18 @@ static inline u32 dacc_model_qdelay(const struct dacc_model *m, u32 rtt_us)
  * is unknown.  The rate in its own units (1024 bytes/s, u32 up to 35
  * Tbit/s): in bytes/s it does not fit the divisor's u32 above 34 Gbit/s.
  */
-static inline u32 dacc_model_alpha_delay_at(const struct dacc_model *m, u32 mss, u32 kbytes_ps)
+static inline u32 dacc_w_delay(u32 w, u32 mss, u32 kbytes_ps)
 {
-	u64 bytes = ((u64)m->alpha_w * mss) >> DACC_W_SHIFT;
+	u64 bytes = ((u64)w * mss) >> DACC_W_SHIFT;
 
 	if (!kbytes_ps)
 		return 0;
 	return (u32)dacc_min_u64(div_u64((bytes * DACC_USEC_PER_SEC) >> 10, kbytes_ps), ~0U);
+}
+
+static inline u32 dacc_model_alpha_delay_at(const struct dacc_model *m, u32 mss, u32 kbytes_ps)
+{
+	return dacc_w_delay(m->alpha_w, mss, kbytes_ps);
 }
 
 /* ... at our delivery rate. */
@@ -316,26 +343,48 @@ static inline u32 dacc_model_alpha_delay(const struct dacc_model *m, u32 mss)
 	return dacc_model_alpha_delay_at(m, mss, m->bw_kbytes_ps);
 }
 
+/* The RTT's noise (see DACC_NOISE_MAX_US), from the mean deviation. */
+static inline u32 dacc_model_noise(u32 mdev_us)
+{
+	return dacc_min_u32(2 * dacc_min_u32(mdev_us, DACC_NOISE_MAX_US), DACC_NOISE_MAX_US);
+}
+
+/* Loss fractions, ppm / 16 as loss_ewma: above the first, losses are
+ * congestion whatever the queue; above the second, backlogs overflow.
+ */
+static inline u32 dacc_model_loss_limit(const struct dacc_model *m)
+{
+	return dacc_max_u32(DACC_LOSS_LIMIT_PPM >> 4, m->loss_base);
+}
+
+static inline u32 dacc_model_alpha_loss_limit(const struct dacc_model *m)
+{
+	return dacc_max_u32(DACC_ALPHA_LOSS_PPM >> 4, m->loss_base);
+}
+
 /* The queue that says the buffer is filling: well above what the dacc
  * flows make (alpha at our rate, which is N alpha at the link's: the
- * threshold scales with the number of flows), and above the hosts' noise.
+ * threshold scales with the number of flows), above twice the RTT's noise
+ * (4 ms in a loaded VM, tens of us in a datacenter, whose switches hold
+ * 100-200 us: a constant 4 ms there took no loss for congestion), and
+ * above base/16 (a long path's routers).
  * A flow that yields to a competitor has a low rate, so a long own-queue
  * time, and a threshold that rose out of reach as it yielded (16 ms, the
  * cap, beside cubic's 2-6 ms at 10 Gbit/s: 1.5% of the link).  With a
  * hint its rate counts as at least its share of it (the profile's flows
- * when it started), which is what the dacc flows alone give it.
+ * now), which is what the dacc flows alone give it.
  */
-static inline u32 dacc_model_cong_q(const struct dacc_model *m, u32 mss)
+static inline u32 dacc_model_cong_q(const struct dacc_model *m, const struct dacc_ack *a)
 {
 	u32 b = dacc_model_base(m) == ~0U ? 0 : dacc_model_base(m);
 	u32 rate = m->bw_kbytes_ps, own;
 
 	if (m->hint_kbytes_ps)
-		rate = dacc_max_u32(rate, m->hint_kbytes_ps / (m->share ? m->share : 1));
-	own = dacc_model_alpha_delay_at(m, mss, rate);
+		rate = dacc_max_u32(rate, m->hint_kbytes_ps / (a->share ? a->share : 1));
+	own = dacc_model_alpha_delay_at(m, a->mss, rate);
 
 	own = dacc_min_u32(own, DACC_CONG_Q_OWN_MAX_US / 3) * 3;
-	return dacc_max_u32(dacc_max_u32(DACC_CONG_Q_MIN_US, b >> 4), own);
+	return dacc_max_u32(dacc_max_u32(2 * dacc_model_noise(a->mdev_us), b >> 4), own);
 }
 
 /* The RTT the pacer divides by: the round's lowest sample, else the base. */
@@ -395,9 +444,7 @@ static inline void dacc_model_init(struct dacc_model *m, const struct dacc_model
 	m->prof_rtt_us = c->prof_rtt_us;
 	if (c->prof_rtt_us)
 		m->hint_kbytes_ps = (u32)dacc_min_u64(c->hint_bytes_ps >> 10, ~0U);
-	m->loss_limit = (u16)(dacc_min_u64(dacc_max_u64(DACC_LOSS_LIMIT_PPM,
-							 4 * (u64)c->loss_ppm),
-					    DACC_USEC_PER_SEC) >> 4);
+	m->loss_base = (u16)(dacc_min_u64(4 * (u64)c->loss_ppm, DACC_USEC_PER_SEC) >> 4);
 	m->min_rtt_us = c->srtt_us ? c->srtt_us : ~0U;
 	m->min_rtt_stamp_us = now_us;
 	m->blk_min_us = ~0U;
@@ -440,7 +487,6 @@ static inline void dacc_model_init(struct dacc_model *m, const struct dacc_model
 		u64 hint = dacc_model_hint_goodput(m, mss);
 		u32 n = c->share > 1 ? dacc_min_u32(c->share, 0xffff) : 1;
 
-		m->share = (u8)dacc_min_u32(n, 15);
 		m->w = dacc_clamp_w(div_u64(dacc_bdp_w(hint, dacc_model_base(m), mss) + m->alpha_w,
 					    n * n));
 		m->mode = DACC_CRUISE;
@@ -556,12 +602,13 @@ static inline void dacc_model_rev_renew(struct dacc_model *m, u32 now_us)
 }
 
 /* Every RTT sample (pkts_acked): min filters, and START's early exit.
+ * mdev_us: the samples' mean deviation with this one (the kernel's mdev).
  * rev_valid: the ACK carried the peer's timestamp, and rev_owd_us is our
  * clock (us) minus that TSval in our units, the reverse one-way delay plus
  * an unknown clock offset (only differences between samples mean anything).
  */
-static inline void dacc_model_rtt_sample(struct dacc_model *m, u32 rtt_us, u32 now_us,
-					 bool rev_valid, u32 rev_owd_us)
+static inline void dacc_model_rtt_sample(struct dacc_model *m, u32 rtt_us, u32 mdev_us,
+					 u32 now_us, bool rev_valid, u32 rev_owd_us)
 {
 	u32 fwd;
 
@@ -572,7 +619,7 @@ static inline void dacc_model_rtt_sample(struct dacc_model *m, u32 rtt_us, u32 n
 		fwd = dacc_model_fwd_rtt(m, rtt_us, dacc_model_rev_sample(m, rev_owd_us, now_us));
 	if (m->mode == DACC_START) {
 		if (dacc_model_qdelay(m, rtt_us) >
-		    dacc_max_u32(DACC_START_EXIT_MIN_US, dacc_model_base(m) >> 3))
+		    dacc_max_u32(dacc_model_noise(mdev_us), dacc_model_base(m) >> 3))
 			m->start_high += m->start_high < 7;
 		else
 			m->start_high = 0;
@@ -598,8 +645,10 @@ static inline void dacc_model_rtt_sample(struct dacc_model *m, u32 rtt_us, u32 n
 }
 
 /* The pipe is not full: grow by an eighth a round, but not past what the
- * path holds when a bandwidth hint says so (its BDP at the RTT without our
- * queue, rtt_us, plus our backlog).  The queue shows an overshoot a round
+ * path holds for us when a bandwidth hint says so (our share's BDP at the
+ * RTT without our queue, rtt_us, plus our backlog: a flow of four growing
+ * to the whole hint's pipe put 3 ms in the queue at 60 ms).  The queue
+ * shows an overshoot a round
  * late, when the window has grown once more: uncapped, a flow alone
  * overshoots by a quarter of the BDP, and a random loss in that queue
  * reads as congestion.  Past that and still no queue, the hint is low:
@@ -609,13 +658,13 @@ static inline void dacc_model_rtt_sample(struct dacc_model *m, u32 rtt_us, u32 n
  * cycled).
  */
 static inline u64 dacc_model_fast_growth(const struct dacc_model *m, u64 w, u32 rtt_us, u32 mss,
-					 bool long_low)
+					 u32 share, bool long_low)
 {
 	u64 pipe;
 
 	if (!m->hint_kbytes_ps)
 		return w + (w >> 3);
-	pipe = dacc_bdp_w(dacc_model_hint_goodput(m, mss), rtt_us, mss) + m->alpha_w;
+	pipe = dacc_bdp_w(dacc_model_share_goodput(m, mss, share), rtt_us, mss) + m->alpha_w;
 	if (w < pipe)
 		return dacc_min_u64(w + (w >> 3), pipe);
 	/* At the pipe a round or two still read low (the queue shows a
@@ -658,22 +707,6 @@ static inline u64 dacc_model_ecn_cut(const struct dacc_model *m, u64 w)
 	return w - dacc_min_u64(cut, w / 5);
 }
 
-/* A buffer smaller than the backlog the dacc flows keep (N x alpha; a
- * datacenter switch holds 100-200 us, 16 flows of 64 packets want 1 ms at
- * 10 Gbit/s) overflows with no queue above the congestion threshold, and
- * shows only as a loss rate no random loss explains.  Then every flow of
- * the bottleneck sees it and halves its alpha, once a round, alike (the
- * rates stay equal); each round without a loss gives back a sixteenth of a
- * packet, up to the configured alpha.
- */
-static inline void dacc_model_adapt_alpha(struct dacc_model *m)
-{
-	if (m->round_losses && m->loss_ewma > m->loss_limit)
-		m->alpha_w = dacc_max_u32(m->alpha_w >> 1, DACC_W_ONE);
-	else if (!m->round_losses && m->alpha_w < (u32)m->alpha_cfg << DACC_W_SHIFT)
-		m->alpha_w++;
-}
-
 /* What a round's end measured, for the rules of each mode. */
 struct dacc_round {
 	u32 rtt;		/* the RTT the window sees (block and round) */
@@ -683,6 +716,68 @@ struct dacc_round {
 	bool loss_cong;		/* the round's losses were congestion */
 	bool ce;		/* the round's deliveries carried CE marks */
 };
+
+/* The backlog's floor: what the RTT's noise is worth at our rate (below,
+ * the queue estimate is noise and the window starves), one packet at least.
+ */
+static inline u32 dacc_model_alpha_floor(const struct dacc_model *m, u32 mss, u32 mdev_us)
+{
+	u64 w = dacc_bdp_w(dacc_model_bw(m), dacc_model_noise(mdev_us), mss);
+
+	return (u32)dacc_min_u64(dacc_max_u64(w, DACC_W_ONE), (u32)m->alpha_cfg << DACC_W_SHIFT);
+}
+
+/* alpha, once a CRUISE round.  The flows of a bottleneck see the same
+ * losses and move their alpha alike, so their rates stay equal: down by
+ * half, up by a sixteenth of a packet a round without a loss (AIMD: flows
+ * that started apart converge), up to the configured alpha.
+ *  - A loss rate no random loss explains (above 5%): halve.
+ *  - A buffer smaller than the backlogs (N x alpha; a datacenter switch
+ *    holds 100-200 us, 16 flows of 64 packets want 1 ms at 10 Gbit/s)
+ *    overflows with no queue above the congestion threshold: losses above
+ *    0.2% while the queue holds more than 1.5 x the backlog the flow is
+ *    to keep (its cap below) at the hint's rate: others queue beside it.
+ *    Halve, down to the floor.  At the floor, with more than three such
+ *    backlogs in the queue, they are congestion (returns true): the
+ *    window must yield (four 10 ms flows beside datacenter RPCs in a
+ *    150 us buffer kept 4% of the RPCs' packets lost).  Against the
+ *    backlog it keeps now, not its cap, a flow alone with random loss
+ *    halved its way down to the floor, where any noise is 3 x, and cut:
+ *    1% of loss at 100 Mbit/s cost 13% of the link.
+ * With a hint, the configured alpha is qtarget_us at the link's rate: the
+ * path's, as the hint is.  The profile's flows share it, so that together
+ * they keep qtarget_us of queue: each at most its 1/n, not below the floor
+ * (the kernel counts them; 4 flows at 10 Gbit/s kept 4 x 77 us); and it
+ * grows back only while the queue is within that target (in a shallow
+ * buffer, 16 flows of distinct hosts regrew in a few ms of 200-us rounds
+ * and lost 2%).
+ */
+static inline bool dacc_model_adapt_alpha(struct dacc_model *m, const struct dacc_ack *a,
+					  const struct dacc_round *r)
+{
+	u32 cap = (u32)m->alpha_cfg << DACC_W_SHIFT, hint = m->hint_kbytes_ps;
+	u32 floor = dacc_model_alpha_floor(m, a->mss, a->mdev_us);
+	u32 target = dacc_w_delay(cap, a->mss, hint), one;
+
+	if (hint && a->share > 1)
+		cap = dacc_max_u32(cap / a->share, floor);
+	one = dacc_w_delay(cap, a->mss, hint);
+	if (m->round_losses && m->loss_ewma > dacc_model_loss_limit(m)) {
+		m->alpha_w = (u16)dacc_max_u32(m->alpha_w >> 1, DACC_W_ONE);
+	} else if (hint && m->round_losses && !r->loss_cong &&
+		 m->loss_ewma > dacc_model_alpha_loss_limit(m) &&
+		 2 * (u64)r->q > 3 * (u64)one) {
+		if (m->alpha_w > floor)
+			m->alpha_w = (u16)dacc_max_u32(m->alpha_w >> 1, floor);
+		else if (r->q > 3 * (u64)one)
+			return true;
+	} else if (m->alpha_w > cap) {
+		m->alpha_w = (u16)cap;
+	} else if (!m->round_losses && m->alpha_w < cap && (!hint || r->q <= target)) {
+		m->alpha_w++;
+	}
+	return false;
+}
 
 /* Delivery rate of the round, a decaying max held when app-limited; and
  * the smoothed loss fraction.
@@ -745,7 +840,7 @@ static inline bool dacc_model_queue(const struct dacc_model *m, struct dacc_roun
 	r->q_rev = dacc_min_u32(m->rev_q_us, r->q);
 	r->q -= r->q_rev;
 	r->loss_cong = m->round_losses &&
-		       (r->q > r->cong_q || m->loss_ewma > m->loss_limit);
+		       (r->q > r->cong_q || m->loss_ewma > dacc_model_loss_limit(m));
 	return true;
 }
 
@@ -753,9 +848,10 @@ static inline bool dacc_model_queue(const struct dacc_model *m, struct dacc_roun
  * w <- (w + w * (base + q_rev) / rtt + alpha) / 2, at most 2w; faster
  * while the pipe is not full; no growth when the application limited us.
  */
-static inline u64 dacc_model_fast_rule(struct dacc_model *m, const struct dacc_round *r,
-				       u64 w, u32 mss)
+static inline u64 dacc_model_fast_rule(struct dacc_model *m, const struct dacc_ack *a,
+				       const struct dacc_round *r, u64 w)
 {
+	u32 mss = a->mss;
 	u64 t = div_u64(w * (dacc_model_base(m) + r->q_rev), r->rtt) + m->alpha_w;
 	/* A queue far below what our alpha makes at our rate: the pipe is
 	 * not full (after START or an RTO, or a flow left), so grow by an
@@ -767,12 +863,38 @@ static inline u64 dacc_model_fast_rule(struct dacc_model *m, const struct dacc_r
 
 	t = (w + t) >> 1;
 	if (low && m->low_q)
-		t = dacc_max_u64(t, dacc_model_fast_growth(m, w, r->rtt - r->q, mss,
+		t = dacc_max_u64(t, dacc_model_fast_growth(m, w, r->rtt - r->q, mss, a->share,
 							   m->low_q == 3));
 	m->low_q = low ? m->low_q + (m->low_q < 3) : 0;
 	if (t > w && !m->cwnd_limited)
 		t = w;		/* app-limited: no growth */
 	return t < 2 * w ? t : 2 * w;
+}
+
+/* FAST's rule converges to equal rates by q / RTT a round: with 150 us of
+ * queue, 130 rounds an e-fold at 10 ms, 1000 at 150 ms (2.5 minutes), and
+ * flows of one profile start unequal (1/n^2 of the hint each).  The hint
+ * and the profile's bulk flows (the kernel counts them) give the fair
+ * share, its pipe: hint / n x base, plus alpha.  A flow above it, while
+ * the queue holds more than its own backlog (others queue beside it),
+ * moves halfway down to it; one below grows by up to an eighth a round
+ * toward it (as the fast growth does), not alpha/2.  Flows of other hosts
+ * are not counted: their share is high, and FAST's pace is left.
+ */
+static inline u64 dacc_model_fair_share(const struct dacc_model *m, const struct dacc_ack *a,
+					const struct dacc_round *r, u64 w, u64 t)
+{
+	u64 pipe;
+
+	if (!m->hint_kbytes_ps || a->share < 2 || !m->cwnd_limited)
+		return t;
+	pipe = dacc_bdp_w(dacc_model_share_goodput(m, a->mss, a->share),
+			  dacc_model_base(m) + r->q_rev, a->mss) + m->alpha_w;
+	if (w < pipe)
+		return dacc_max_u64(t, dacc_min_u64(pipe, w + (w >> 3)));
+	if (2 * (u64)r->q <= 3 * (u64)dacc_model_alpha_delay_at(m, a->mss, m->hint_kbytes_ps))
+		return t;
+	return dacc_min_u64(t, dacc_max_u64(pipe, (w + pipe) >> 1));
 }
 
 /* CRUISE: FAST's rule, cut by congestion loss or ECN; and the watch for a
@@ -784,13 +906,12 @@ static inline u64 dacc_model_fast_rule(struct dacc_model *m, const struct dacc_r
 static inline u64 dacc_model_cruise(struct dacc_model *m, const struct dacc_ack *a,
 				    const struct dacc_round *r, u64 w)
 {
-	dacc_model_adapt_alpha(m);
-	if (r->loss_cong)
+	if (dacc_model_adapt_alpha(m, a, r) || r->loss_cong)
 		w = (w * DACC_BETA) >> DACC_GAIN_SHIFT;
 	else if (r->ce)
 		w = dacc_model_ecn_cut(m, w);
 	else
-		w = dacc_model_fast_rule(m, r, w, a->mss);
+		w = dacc_model_fair_share(m, a, r, w, dacc_model_fast_rule(m, a, r, w));
 	if (r->q > r->cong_q) {
 		if (!m->comp_rounds) {
 			m->comp_since_us = a->now_us;
@@ -888,7 +1009,7 @@ static inline u64 dacc_model_check(struct dacc_model *m, const struct dacc_ack *
 static inline void dacc_model_round(struct dacc_model *m, const struct dacc_ack *a)
 {
 	struct dacc_round r = {
-		.cong_q = dacc_model_cong_q(m, a->mss),
+		.cong_q = dacc_model_cong_q(m, a),
 		.ce = dacc_model_ecn(m, a),
 	};
 	u64 w = m->w;
@@ -931,6 +1052,13 @@ static inline bool dacc_model_on_ack(struct dacc_model *m, const struct dacc_ack
 	m->round_losses = (u16)dacc_min_u32(m->round_losses + a->losses, 0xffff);
 	if (a->cwnd_limited)
 		m->cwnd_limited = 1;
+	/* Nothing in flight: the application has stopped, and an idle flow
+	 * has no rounds to say so (an RPC connection would count as bulk
+	 * between its messages).  The kernel's cwnd_limited does not tell:
+	 * it holds for a window after a burst.
+	 */
+	if (!a->inflight)
+		m->bulk = 0;
 
 	/* START ends as soon as one sample shows a queue: the base is known,
 	 * so the overshoot is limited to what one RTT of doubling adds.
@@ -941,6 +1069,7 @@ static inline bool dacc_model_on_ack(struct dacc_model *m, const struct dacc_ack
 	if ((s32)(a->prior_delivered - m->round_start_delivered) < 0)
 		return false;
 	dacc_model_round(m, a);
+	m->bulk = m->cwnd_limited;
 	dacc_model_round_reset(m, a->now_us, a->delivered);
 	return true;
 }

@@ -193,6 +193,19 @@ u32 dacc_pstats_users(const struct dacc_pstats *ps)
 	return max_t(int, refcount_read(&ps->refcnt) - 1, 1);
 }
 
+void dacc_pstats_bulk(struct dacc_pstats *ps, bool on)
+{
+	if (on)
+		atomic_inc(&ps->bulk);
+	else
+		atomic_dec(&ps->bulk);
+}
+
+u32 dacc_pstats_bulk_flows(const struct dacc_pstats *ps)
+{
+	return max_t(int, atomic_read(&ps->bulk), 0);
+}
+
 void dacc_pstats_account(struct dacc_pstats *ps, u64 bytes_acked, u32 retrans)
 {
 	if (bytes_acked)

@@ -26,6 +26,7 @@ struct dacc_pstats {
 	refcount_t refcnt;	/* the profile's and each connection's */
 	atomic_t min_rtt_us;	/* 0: no sample yet */
 	atomic_t srtt_us;
+	atomic_t bulk;		/* connections whose last round was window-limited */
 	atomic64_t flows;
 	atomic64_t bytes_acked;
 	atomic64_t retrans;

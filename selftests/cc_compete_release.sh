@@ -3,8 +3,13 @@
 # dacc gives the queue back when the loss-based flow leaves.  Two dacc flows
 # and a cubic flow share a 20 Mbit/s bottleneck to metro (buffer: 100 ms);
 # cubic fills the buffer and dacc competes for its share.  cubic stops after
-# 8 s; 8 s later the RTT must be the path's plus the two dacc flows' small
+# 8 s; 11 s later the RTT must be the path's plus the two dacc flows' small
 # backlog (2 x 8 packets: about 10 ms at 20 Mbit/s), not a full buffer.
+# A flow checks for the competitor at the ticks of a 4.2 s grid, at least
+# 1 s after it entered COMPETE: two flows that entered on either side of a
+# tick check apart once (each finds the other's queue) and together at the
+# next, 8.4 s at worst after cubic left.  Waiting 8 s, one run of make
+# check found 99 ms.
 # (That two dacc flows in COMPETE check together, on a grid of the host's
 # clock, so that neither keeps the queue up for the other, is shown by the
 # model test test_sim_two_compete_unlock.)
@@ -25,9 +30,9 @@ done
 for p in 5501 5502 5503; do
 	wait_for 5 tcp_listening metro $p || t_fail "iperf3 server on port $p"
 done
-nsx_bg snd iperf3 -c 10.2.0.2 -p 5501 -C dacc -t 20 >/dev/null 2>&1
+nsx_bg snd iperf3 -c 10.2.0.2 -p 5501 -C dacc -t 24 >/dev/null 2>&1
 d1=$!
-nsx_bg snd iperf3 -c 10.2.0.2 -p 5502 -C dacc -t 20 >/dev/null 2>&1
+nsx_bg snd iperf3 -c 10.2.0.2 -p 5502 -C dacc -t 24 >/dev/null 2>&1
 d2=$!
 nsx_bg snd iperf3 -c 10.2.0.2 -p 5503 -C cubic -t 8 >/dev/null 2>&1
 c=$!
@@ -37,7 +42,7 @@ sleep 6
 during=$(nsx snd ping -i 0.1 -c 10 10.2.0.2 | grep -o 'time=[0-9.]*' | cut -d= -f2 |
 	sort -g | head -n 5 | tail -n 1)
 wait $c
-sleep 8
+sleep 11
 after=$(nsx snd ping -i 0.1 -c 30 10.2.0.2 | grep -o 'time=[0-9.]*' | cut -d= -f2 |
 	sort -g | head -n 15 | tail -n 1)
 wait $d1 $d2

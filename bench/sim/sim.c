@@ -121,6 +121,10 @@ int sim_add_flow(struct sim *s, const int *path, int npath, uint32_t rtt_us,
 	struct sim_flow *f;
 
 	s->flows = xrealloc(s->flows, (s->nflows + 1) * sizeof(*s->flows));
+	s->prof_users = xrealloc(s->prof_users, (s->nflows + 1) * sizeof(*s->prof_users));
+	s->prof_users[s->nflows] = 0;
+	s->prof_bulk = xrealloc(s->prof_bulk, (s->nflows + 1) * sizeof(*s->prof_bulk));
+	s->prof_bulk[s->nflows] = 0;
 	f = &s->flows[s->nflows++];
 	memset(f, 0, sizeof(*f));
 	for (int i = 0; i < npath && i < SIM_MAX_HOPS; i++)
@@ -152,6 +156,8 @@ void sim_free(struct sim *s)
 		free(s->groups[i].step_ps);
 	free(s->series);
 	free(s->flows);
+	free(s->prof_users);
+	free(s->prof_bulk);
 	free(s->links);
 	free(s->heap);
 	memset(s, 0, sizeof(*s));
@@ -347,6 +353,12 @@ static void msg_complete(struct sim *s, struct sim_flow *f)
 	f->idle = true;
 	if (f->msg_done >= f->msgs) {
 		f->done = true;
+		if (f->cc == SIM_DACC) {
+			s->prof_users[f->prof_id]--;
+			if (f->m.bulk)
+				s->prof_bulk[f->prof_id]--;
+			f->m.bulk = 0;
+		}
 		if (f->group < 0)
 			return;
 	}
@@ -469,11 +481,15 @@ static void flow_ack(struct sim *s, struct sim_flow *f, uint32_t upto, uint32_t 
 			.cwnd_limited = !f->idle && before + 1 >= sim_flow_cwnd(f),
 			.ecn_delivered = f->delivered - last->prior_delivered,
 			.ecn_ce = f->delivered_ce - last->prior_delivered_ce,
+			.share = s->prof_bulk[f->prof_id] + !f->m.bulk,
 		};
+		bool bulk = f->m.bulk;
 
-		dacc_model_rtt_sample(&f->m, rtt_us, now_us, f->ts != 0,
+		dacc_model_rtt_sample(&f->m, rtt_us, f->mdev_us, now_us, f->ts != 0,
 				      now_us - tsval * 1000);	/* as cong.c does */
 		dacc_model_on_ack(&f->m, &a);
+		if (f->m.bulk != bulk && !f->done)	/* as cong.c counts */
+			s->prof_bulk[f->prof_id] += f->m.bulk ? 1 : -1;
 	} else {
 		cc_loss_based(s, f, acked, f->pending_losses || ce);
 	}
@@ -581,16 +597,9 @@ static void flow_start(struct sim *s, struct sim_flow *f)
 		s->groups[f->group].step_start_ps = s->now_ps;
 	f->started = true;
 	f->mcfg.mss = s->mss;
-	/* The kernel counts the live connections of a profile. */
-	f->mcfg.share = 1;
-	for (int i = 0; i < s->nflows; i++) {
-		const struct sim_flow *g = &s->flows[i];
-
-		if (g != f && g->cc == SIM_DACC && g->prof_id == f->prof_id && g->started &&
-		    !g->done)
-			f->mcfg.share++;
-	}
 	if (f->cc == SIM_DACC) {
+		/* The kernel counts the live connections of a profile. */
+		f->mcfg.share = ++s->prof_users[f->prof_id];
 		dacc_model_init(&f->m, &f->mcfg, (uint32_t)(s->now_ps / SIM_PS_PER_US),
 				f->delivered);
 	} else {

@@ -142,6 +142,8 @@ struct sim {
 	int nlinks;
 	struct sim_flow *flows;
 	int nflows;
+	uint32_t *prof_users;		/* by prof_id: live dacc flows (the kernel's count) */
+	uint32_t *prof_bulk;		/* by prof_id: those window-limited (ditto) */
 
 	struct sim_ev *heap;
 	uint32_t nev, cap;

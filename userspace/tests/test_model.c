@@ -15,6 +15,10 @@
 #include "../../bench/sim/sim.h"
 
 #define MSS 1448U
+/* The RTT's mean deviation in the tests that drive rounds by hand: a host
+ * whose samples wander by a millisecond (the VM's).
+ */
+#define HOST_MDEV_US 1000U
 
 static struct dacc_model_cfg cfg(u32 prof_rtt_us, u64 hint_bps, u32 srtt_us)
 {
@@ -107,9 +111,10 @@ static void drive_rounds_rev(struct dacc_model *m, u32 *now, u32 *deliv, int rou
 				.delivered = *deliv + 1, .prior_delivered = start,
 				.losses = loss_every && i % loss_every == loss_every - 1,
 				.inflight = cwnd, .mss = MSS, .srtt_us = rtt_us,
+				.mdev_us = HOST_MDEV_US,
 				.cwnd_limited = true,
 			};
-			dacc_model_rtt_sample(m, rtt_us, a.now_us, owd_us != 0, owd_us);
+			dacc_model_rtt_sample(m, rtt_us, HOST_MDEV_US, a.now_us, owd_us != 0, owd_us);
 			dacc_model_on_ack(m, &a);
 			(*deliv)++;
 		}
@@ -138,9 +143,9 @@ static void test_short_profile_host_latency(void **state)
 	dacc_model_init(&m, &c, 0, 0);
 	assert_int_equal(dacc_model_base(&m), 600);
 	assert_false(dacc_model_distrust(&m));
-	dacc_model_rtt_sample(&m, 2500, 10, false, 0);
+	dacc_model_rtt_sample(&m, 2500, HOST_MDEV_US, 10, false, 0);
 	assert_int_equal(dacc_model_base(&m), 600);
-	dacc_model_rtt_sample(&m, 450, 20, false, 0);
+	dacc_model_rtt_sample(&m, 450, HOST_MDEV_US, 20, false, 0);
 	assert_int_equal(dacc_model_base(&m), 450);
 	c = cfg(200, 0, 1210);		/* up to 200 + 200 / 8 + 1000 is trusted */
 	dacc_model_init(&m, &c, 0, 0);
@@ -208,15 +213,17 @@ static void test_loss_with_queue_cuts_once_per_round(void **state)
 		struct dacc_ack a = {
 			.now_us = 100 * i, .delivered = i + 1, .prior_delivered = 0,
 			.losses = i % 100 == 99, .inflight = 1000, .mss = MSS,
+			.mdev_us = HOST_MDEV_US,
 			.cwnd_limited = true,
 		};
-		dacc_model_rtt_sample(&m, 110000, a.now_us, false, 0);
+		dacc_model_rtt_sample(&m, 110000, HOST_MDEV_US, a.now_us, false, 0);
 		assert_false(dacc_model_on_ack(&m, &a));
 	}
 	{
 		struct dacc_ack a = {
 			.now_us = 110000, .delivered = 1001, .prior_delivered = 1,
-			.inflight = 1000, .mss = MSS, .cwnd_limited = true,
+			.inflight = 1000, .mss = MSS, .mdev_us = HOST_MDEV_US,
+			.cwnd_limited = true,
 		};
 		assert_true(dacc_model_on_ack(&m, &a));
 	}
@@ -755,12 +762,13 @@ static void test_ecn_response(void **state)
 		struct dacc_ack a = {
 			.now_us = now += 20000, .delivered = start + 1000,
 			.prior_delivered = start, .inflight = w0, .mss = MSS,
+			.mdev_us = HOST_MDEV_US,
 			.cwnd_limited = true, .ecn_delivered = 1000,
 			.ecn_ce = r < 1 ? 1000 : 100,
 		};
 
 		m.round_start_delivered = start;
-		dacc_model_rtt_sample(&m, 20000, now, false, 0);
+		dacc_model_rtt_sample(&m, 20000, HOST_MDEV_US, now, false, 0);
 		assert_true(dacc_model_on_ack(&m, &a));
 		if (r == 0)
 			assert_in_range(dacc_model_cwnd(&m), 79999, 80001);
@@ -828,9 +836,14 @@ static void test_sim_shallow_buffer_loss(void **state)
 	print_message("# 16 flows, 150 us buffer: loss %.4f, utilisation %.3f, Jain %.3f\n",
 		      sim_link_loss(&s.links[0]), sim_link_util(&s, &s.links[0]),
 		      sim_jain(&s, all, 16));
-	assert_true(sim_link_loss(&s.links[0]) < 0.03);
+	/* 1.87% with alpha halved only above 5% of loss (the flows regrew
+	 * it by a sixteenth of a packet each 200-us round); 10-35% with the
+	 * 4 ms congestion floor.  The issue's target: 0.1%.
+	 */
+	assert_true(sim_link_loss(&s.links[0]) <= 0.001);
 	assert_true(sim_link_util(&s, &s.links[0]) > 0.95);
-	assert_true(sim_jain(&s, all, 16) > 0.9);
+	assert_true(sim_link_q_us(&s.links[0], 0.99) <= 100);
+	assert_true(sim_jain(&s, all, 16) > 0.95);
 	sim_free(&s);
 }
 
@@ -895,11 +908,99 @@ static void test_sim_coexist_cubic_1g(void **state)
 	share = sim_flow_rate_bps(&s, &s.flows[0]) /
 		(sim_flow_rate_bps(&s, &s.flows[0]) + sim_flow_rate_bps(&s, &s.flows[1]));
 	print_message("# beside cubic: dacc's share %.3f, mode %u\n", share, s.flows[0].m.mode);
-	/* 0.165 before; the issue's 0.3 is still missed (the 4 ms floor of
-	 * the threshold, a VM's noise, holds dacc back for seconds).
+	/* 0.165 before the threshold counted the hint's rate; 0.257 with
+	 * its 4 ms floor (a VM's noise, which held dacc back for seconds);
+	 * 0.407 with the thresholds at the RTT's noise and alpha adapted to
+	 * losses (both changed at once).  The issue asks 0.3-0.7.
 	 */
-	assert_true(share > 0.22 && share < 0.7);
+	assert_true(share > 0.3 && share < 0.7);
 	sim_free(&s);
+}
+
+/* Simulated: four hinted flows of one profile start together, 1 Gbit/s
+ * at 60 ms and 10 Gbit/s at 150 ms, a BDP of buffer.  They start at 1/n^2
+ * of the hint each, and FAST closes the gap by q / RTT a round: Jain 0.89
+ * and 0.66 after 4 and 8 s, with 3.4-3.8 ms of queue (4 x alpha).  The
+ * profile's bulk flows share the hint's pipe and its queue target.
+ */
+static void test_sim_profile_flows_converge(void **state)
+{
+	static const struct { uint64_t bps; u32 rtt_us, end_ms; } c[] = {
+		{ 1000000000ULL, 60000, 4000 }, { 10000000000ULL, 150000, 8000 },
+	};
+
+	for (unsigned int k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+		struct dacc_model_cfg mc = cfg(c[k].rtt_us, c[k].bps, c[k].rtt_us);
+		int all[4];
+		struct sim s;
+
+		one_link(&s, c[k].bps, (u32)(c[k].bps / 8 * c[k].rtt_us / 1000000 / 1514), 0);
+		s.ack_every = 16;
+		s.ack_delay_ps = 20 * SIM_PS_PER_US;
+		for (int i = 0; i < 4; i++) {
+			struct sim_flow *f = add_flow(&s, c[k].rtt_us, &mc);
+
+			f->prof_id = 0;
+			all[i] = (int)(f - s.flows);
+		}
+		s.warm_ps = (uint64_t)c[k].end_ms * MS * 3 / 8;
+		sim_run(&s, (uint64_t)c[k].end_ms * MS);
+		print_message("# 4 flows of a profile, %.0f Gbit/s at %u ms: Jain %.3f, util %.3f, "
+			      "queue p99 %.0f us\n", c[k].bps / 1e9, c[k].rtt_us / 1000,
+			      sim_jain(&s, all, 4), sim_link_util(&s, &s.links[0]),
+			      sim_link_q_us(&s.links[0], 0.99));
+		assert_true(sim_jain(&s, all, 4) > 0.98);
+		assert_true(sim_link_util(&s, &s.links[0]) > 0.98);
+		assert_true(sim_link_q_us(&s.links[0], 0.99) < 2000);
+		sim_free(&s);
+	}
+}
+
+/* Simulated: starts without a hint at datacenter rates, a BDP of buffer
+ * (10 and 100 Gbit/s at 1 ms).  START ended on max(2 ms, base/8) of
+ * queue, more than the buffer holds: it ended on loss, 9.8% and 6.4% of
+ * what was sent in 60 rounds.  The threshold is the RTT's noise now.
+ */
+static void test_sim_start_exit_dc(void **state)
+{
+	static const uint64_t bps[] = { 10000000000ULL, 100000000000ULL };
+
+	for (unsigned int k = 0; k < 2; k++) {
+		struct dacc_model_cfg c = cfg(1000, 0, 1000);
+		struct sim_flow *f;
+		struct sim s;
+
+		one_link(&s, bps[k], (u32)(bps[k] / 8 / 1000 / 1514), 0);
+		s.ack_every = 16;
+		s.ack_delay_ps = 20 * SIM_PS_PER_US;
+		f = add_flow(&s, 1000, &c);
+		sim_run(&s, 60 * MS);
+		print_message("# START at %.0f Gbit/s, 1 ms: %llu of %llu lost\n", bps[k] / 1e9,
+			      (unsigned long long)f->lost_pkts, (unsigned long long)f->sent_pkts);
+		assert_int_equal(f->m.mode, DACC_CRUISE);
+		assert_true(f->lost_pkts * 100 < f->sent_pkts);
+		sim_free(&s);
+	}
+}
+
+/* The thresholds that are times scale with the RTT's noise: in a
+ * datacenter (mdev 10 us) a loss with 300 us of queue is congestion; on a
+ * host whose RTT wanders by a millisecond it needs 4 ms, as before.
+ */
+static void test_cong_q_scales_with_noise(void **state)
+{
+	struct dacc_model_cfg c = cfg(100, 10000000000ULL, 100);
+	struct dacc_ack a = { .mss = MSS, .mdev_us = 10, .share = 16 };
+	struct dacc_model m;
+
+	c.qtarget_us = 150;
+	dacc_model_init(&m, &c, 0, 0);
+	m.alpha_w = 2 * DACC_W_ONE;		/* as the shallow buffer leaves it */
+	assert_in_range(dacc_model_cong_q(&m, &a), 1, 300);
+	a.mdev_us = HOST_MDEV_US;
+	assert_int_equal(dacc_model_cong_q(&m, &a), 4000);
+	a.mdev_us = 50000;			/* at most a VM's noise */
+	assert_int_equal(dacc_model_cong_q(&m, &a), 4000);
 }
 
 /* Simulated: a start without a hint into a shallow buffer (100 Mbit/s,
@@ -936,6 +1037,9 @@ int main(void)
 		cmocka_unit_test(test_sim_hinted_incast),
 		cmocka_unit_test(test_sim_coexist_cubic_1g),
 		cmocka_unit_test(test_sim_start_exit_on_loss),
+		cmocka_unit_test(test_sim_profile_flows_converge),
+		cmocka_unit_test(test_sim_start_exit_dc),
+		cmocka_unit_test(test_cong_q_scales_with_noise),
 		cmocka_unit_test(test_sim_growth_without_hint_40g),
 		cmocka_unit_test(test_sim_hint_low_converges),
 		cmocka_unit_test(test_sim_timestamp_tick_10g),

@@ -143,6 +143,8 @@ TcpDacc::TcpDacc()
       m_initialized(false),
       m_appLimited(true),
       m_delivered(0),
+      m_srttUs(0),
+      m_mdevUs(0),
       m_deliveredPkts(0),
       m_deliveredCe(0),
       m_createdAt(Simulator::Now())
@@ -164,6 +166,8 @@ TcpDacc::TcpDacc(const TcpDacc& sock)
       m_initialized(false),
       m_appLimited(true),
       m_delivered(0),
+      m_srttUs(0),
+      m_mdevUs(0),
       m_deliveredPkts(0),
       m_deliveredCe(0),
       m_createdAt(Simulator::Now())
@@ -379,8 +383,21 @@ TcpDacc::PktsAckedSample(Ptr<TcpSocketState> tcb,
     }
     u32 nowUs = NowUs();
     u32 rttUs = static_cast<u32>(std::min<int64_t>(rtt.GetMicroSeconds(), 0x7fffffff));
+    rttUs = rttUs ? rttUs : 1;
+    if (m_srttUs)
+    {
+        u32 err = rttUs > m_srttUs ? rttUs - m_srttUs : m_srttUs - rttUs;
+        m_mdevUs = m_mdevUs - (m_mdevUs >> 2) + (err >> 2);
+        m_srttUs = m_srttUs - (m_srttUs >> 3) + (rttUs >> 3);
+    }
+    else
+    {
+        m_srttUs = rttUs;
+        m_mdevUs = rttUs >> 1;
+    }
     dacc_model_rtt_sample(&m_model,
-                          rttUs ? rttUs : 1,
+                          rttUs,
+                          m_mdevUs,
                           nowUs,
                           m_timestamps,
                           nowUs - tcb->m_rcvTimestampValue * 1000U);
@@ -472,11 +489,12 @@ TcpDacc::CongControl(Ptr<TcpSocketState> tcb,
     a.inflight = tcb->m_bytesInFlight.Get() / seg;
     a.mss = seg;
     a.srtt_us = static_cast<u32>(tcb->m_lastRtt.Get().GetMicroSeconds());
-    a.mdev_us = 0; /* not exposed by ns-3's TcpSocketState */
+    a.mdev_us = m_mdevUs;
     a.cwnd_limited = CwndLimited(tcb, rs.m_priorInFlight);
     u32 ce = DeliveredCe(tcb, delivered / seg, prior / seg);
     a.ecn_delivered = rs.m_delivered > 0 ? static_cast<u32>(rs.m_delivered / seg) : 0;
     a.ecn_ce = rs.m_delivered > 0 ? ce : 0;
+    a.share = m_attached && m_users ? *m_users : 0;
 
     if (rs.m_delivered < 0 || !rs.m_interval.IsStrictlyPositive())
     {

@@ -116,6 +116,12 @@ class TcpDacc : public TcpCongestionOps
     bool m_initialized;   // dacc_init has run (the connection is established)
     bool m_appLimited;    // tp->app_limited: the last rate sample's, ~0U at start as in Linux
     u32 m_delivered;      // tp->delivered (packets) at the last ACK
+    /* tp->srtt_us and tp->mdev_us of the model's samples (tcp_rtt_estimator's
+     * gains, 1/8 and 1/4): ns-3's RttEstimator keeps its own, from other
+     * samples, and TcpSocketState exposes neither.
+     */
+    u32 m_srttUs;
+    u32 m_mdevUs;
     /* tp->delivered_ce, and the rate sample's prior_delivered_ce: ns-3
      * keeps neither, so the glue counts the deliveries of ECE ACKs and keeps
      * (delivered, delivered_ce) after each ACK, back to the oldest sample's
