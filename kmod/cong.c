@@ -63,7 +63,10 @@
  * smaller than the flows' N x alpha overflows below the queue threshold.
  * alpha grows back by 1/16 packet a loss-free round (with a hint, while
  * the queue is within the target), down to a floor of the noise at our
- * rate.
+ * rate; and where that noise is worth more than the configured alpha (an
+ * emulated host at 100 Mbit/s), alpha is raised to it.  In CRUISE a queue
+ * above the threshold makes a loss congestion only once it has lasted a
+ * round: a host's stall passes, a full buffer stays.
  *
  * ECN.  The rate sample of a round's last ACK counts the deliveries that
  * came back CE-marked (rs->delivered_ce, RFC 3168's echo or DCTCP's); their
@@ -101,8 +104,10 @@
  *
  * Idle.  The kernel does not restart the window after idle for an algorithm
  * with cong_control; on CA_EVENT_TX_START dacc keeps its window and paces the
- * first round at the rate the flow delivered before (or the hint, if lower),
- * so iteration-based traffic resumes at speed without touching
+ * first round at the rate the flow delivered before, or with a hint at
+ * least the hint over the profile's users (at most the hint: a message
+ * smaller than the BDP shows less than the path's rate), so
+ * iteration-based traffic resumes at speed without touching
  * tcp_slow_start_after_idle.
  *
  * Pacing: 1.25 x w / rtt (2 x in START), always on (SK_PACING_NEEDED, the
@@ -290,7 +295,8 @@ static void dacc_cwnd_event(struct sock *sk, enum tcp_ca_event event)
 
 	if (event != CA_EVENT_TX_START || !tp->app_limited)
 		return;
-	dacc_model_idle_restart(&ca->m, dacc_now_us(tp), tp->delivered);
+	dacc_model_idle_restart(&ca->m, dacc_now_us(tp), tp->delivered,
+				ca->ps ? dacc_pstats_users(ca->ps) : 0);
 	dacc_set_pacing_rate(sk, ca);
 }
 

@@ -717,14 +717,14 @@ struct dacc_round {
 	bool ce;		/* the round's deliveries carried CE marks */
 };
 
-/* The backlog's floor: what the RTT's noise is worth at our rate (below,
- * the queue estimate is noise and the window starves), one packet at least.
+/* What the RTT's noise is worth at our rate, 1 to 64 packets: below, the
+ * queue estimate is noise and the window starves.
  */
 static inline u32 dacc_model_alpha_floor(const struct dacc_model *m, u32 mss, u32 mdev_us)
 {
 	u64 w = dacc_bdp_w(dacc_model_bw(m), dacc_model_noise(mdev_us), mss);
 
-	return (u32)dacc_min_u64(dacc_max_u64(w, DACC_W_ONE), (u32)m->alpha_cfg << DACC_W_SHIFT);
+	return (u32)dacc_min_u64(dacc_max_u64(w, DACC_W_ONE), DACC_MAX_ALPHA_PKTS * DACC_W_ONE);
 }
 
 /* alpha, once a CRUISE round.  The flows of a bottleneck see the same
@@ -737,13 +737,9 @@ static inline u32 dacc_model_alpha_floor(const struct dacc_model *m, u32 mss, u3
  *    overflows with no queue above the congestion threshold: losses above
  *    0.2% while the queue holds more than 1.5 x the backlog the flow is
  *    to keep (its cap below) at the hint's rate: others queue beside it.
- *    Halve, down to the floor.  At the floor, with more than three such
- *    backlogs in the queue, they are congestion (returns true): the
- *    window must yield (four 10 ms flows beside datacenter RPCs in a
- *    150 us buffer kept 4% of the RPCs' packets lost).  Against the
- *    backlog it keeps now, not its cap, a flow alone with random loss
- *    halved its way down to the floor, where any noise is 3 x, and cut:
- *    1% of loss at 100 Mbit/s cost 13% of the link.
+ *    Halve, down to the floor.  (Against the backlog it keeps now, not
+ *    its cap, a flow alone with random loss halved its way down to the
+ *    floor, where any noise reads as 1.5 x.)
  * With a hint, the configured alpha is qtarget_us at the link's rate: the
  * path's, as the hint is.  The profile's flows share it, so that together
  * they keep qtarget_us of queue: each at most its 1/n, not below the floor
@@ -751,13 +747,17 @@ static inline u32 dacc_model_alpha_floor(const struct dacc_model *m, u32 mss, u3
  * grows back only while the queue is within that target (in a shallow
  * buffer, 16 flows of distinct hosts regrew in a few ms of 200-us rounds
  * and lost 2%).
+ * A host whose RTT's noise is worth more than the configured alpha at our
+ * rate (a VM at 100 Mbit/s: 2 ms, 17 packets, where alpha is 8) would
+ * read its noise as queue and starve the window: alpha is at least the
+ * noise's worth then (up to 64 packets).
  */
-static inline bool dacc_model_adapt_alpha(struct dacc_model *m, const struct dacc_ack *a,
+static inline void dacc_model_adapt_alpha(struct dacc_model *m, const struct dacc_ack *a,
 					  const struct dacc_round *r)
 {
 	u32 cap = (u32)m->alpha_cfg << DACC_W_SHIFT, hint = m->hint_kbytes_ps;
-	u32 floor = dacc_model_alpha_floor(m, a->mss, a->mdev_us);
-	u32 target = dacc_w_delay(cap, a->mss, hint), one;
+	u32 noise = dacc_model_alpha_floor(m, a->mss, a->mdev_us), cfg = cap;
+	u32 target = dacc_w_delay(cap, a->mss, hint), one, floor = dacc_min_u32(noise, cap);
 
 	if (hint && a->share > 1)
 		cap = dacc_max_u32(cap / a->share, floor);
@@ -766,17 +766,15 @@ static inline bool dacc_model_adapt_alpha(struct dacc_model *m, const struct dac
 		m->alpha_w = (u16)dacc_max_u32(m->alpha_w >> 1, DACC_W_ONE);
 	} else if (hint && m->round_losses && !r->loss_cong &&
 		 m->loss_ewma > dacc_model_alpha_loss_limit(m) &&
-		 2 * (u64)r->q > 3 * (u64)one) {
-		if (m->alpha_w > floor)
-			m->alpha_w = (u16)dacc_max_u32(m->alpha_w >> 1, floor);
-		else if (r->q > 3 * (u64)one)
-			return true;
+		 2 * (u64)r->q > 3 * (u64)one && m->alpha_w > floor) {
+		m->alpha_w = (u16)dacc_max_u32(m->alpha_w >> 1, floor);
 	} else if (m->alpha_w > cap) {
 		m->alpha_w = (u16)cap;
 	} else if (!m->round_losses && m->alpha_w < cap && (!hint || r->q <= target)) {
 		m->alpha_w++;
 	}
-	return false;
+	if (noise > cfg && m->alpha_w < noise)
+		m->alpha_w = (u16)noise;
 }
 
 /* Delivery rate of the round, a decaying max held when app-limited; and
@@ -839,8 +837,14 @@ static inline bool dacc_model_queue(const struct dacc_model *m, struct dacc_roun
 	r->q = dacc_model_qdelay(m, r->rtt);
 	r->q_rev = dacc_min_u32(m->rev_q_us, r->q);
 	r->q -= r->q_rev;
+	/* In CRUISE a high queue must have lasted a round already
+	 * (comp_rounds counts such rounds): a buffer that fills stays full,
+	 * a host's stall passes.  At 1% of random loss every round has a
+	 * loss, and one stalled block in a VM at 100 Mbit/s was a cut.
+	 */
 	r->loss_cong = m->round_losses &&
-		       (r->q > r->cong_q || m->loss_ewma > dacc_model_loss_limit(m));
+		       ((r->q > r->cong_q && (m->mode != DACC_CRUISE || m->comp_rounds)) ||
+			m->loss_ewma > dacc_model_loss_limit(m));
 	return true;
 }
 
@@ -906,7 +910,8 @@ static inline u64 dacc_model_fair_share(const struct dacc_model *m, const struct
 static inline u64 dacc_model_cruise(struct dacc_model *m, const struct dacc_ack *a,
 				    const struct dacc_round *r, u64 w)
 {
-	if (dacc_model_adapt_alpha(m, a, r) || r->loss_cong)
+	dacc_model_adapt_alpha(m, a, r);
+	if (r->loss_cong)
 		w = (w * DACC_BETA) >> DACC_GAIN_SHIFT;
 	else if (r->ce)
 		w = dacc_model_ecn_cut(m, w);
@@ -1101,14 +1106,21 @@ static inline u32 dacc_model_undo(struct dacc_model *m)
 }
 
 /* Sending resumes after idle: keep the window, pace at the rate the flow
- * has shown (or the profile's hint), not above; a new round starts now.
+ * has shown, not above; a new round starts now.  With a hint, at least at
+ * the hint's share among the users of the profile (the connections that
+ * hold it, all of which may resume together: a collective's parallel
+ * flows do), at most the hint.  The rate a flow shows is at most a
+ * message a round: a message smaller than the BDP (a ring all-reduce's
+ * chunk at 100 Mbit/s x 40 ms) paced the next at that, 104 ms a message
+ * where the link and the path take 62.
  */
-static inline void dacc_model_idle_restart(struct dacc_model *m, u32 now_us, u32 delivered)
+static inline void dacc_model_idle_restart(struct dacc_model *m, u32 now_us, u32 delivered,
+					   u32 users)
 {
 	u32 rate = m->bw_kbytes_ps, hint = m->hint_kbytes_ps;
 
-	if (hint && (!rate || hint < rate))
-		rate = hint;
+	if (hint)
+		rate = dacc_min_u32(dacc_max_u32(rate, hint / (users > 1 ? users : 1)), hint);
 	if (rate && (!m->pacing_kbytes_ps || rate < m->pacing_kbytes_ps))
 		m->pacing_kbytes_ps = rate;
 	dacc_model_round_reset(m, now_us, delivered);

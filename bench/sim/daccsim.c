@@ -174,7 +174,7 @@ struct scenario {
 
 static const char *const top_keys[] = {
 	"name", "duration", "warmup", "mss", "ack_every", "ack_delay", "rcv_jitter",
-	"rev_jitter", "rev_queue", "rto_min", "seed", "sample", "bottleneck",
+	"rcv_stall", "rcv_stall_every", "rev_jitter", "rev_queue", "rto_min", "seed", "sample", "bottleneck",
 	"dacc_alpha_pkts", "dacc_qtarget", "links", "flows", NULL,
 };
 static const char *const link_keys[] = {
@@ -365,6 +365,8 @@ static int load(const char *file, struct sim *s, struct scenario *sc, uint64_t s
 	s->ack_every = (uint32_t)get_int(&x, r, "ack_every", 2, 1, 1024);
 	s->ack_delay_ps = get_time(&x, r, "ack_delay", s->ack_delay_ps);
 	s->rcv_jit_ps = get_time(&x, r, "rcv_jitter", 0);
+	s->stall_ps = get_time(&x, r, "rcv_stall", 0);
+	s->stall_every_ps = get_time(&x, r, "rcv_stall_every", 0);
 	s->rev_jit_ps = get_time(&x, r, "rev_jitter", 0);
 	s->rev_q_ps = get_time(&x, r, "rev_queue", 0);
 	s->rto_min_ps = get_time(&x, r, "rto_min", s->rto_min_ps);

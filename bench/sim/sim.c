@@ -339,7 +339,7 @@ static void msg_start(struct sim *s, struct sim_flow *f)
 	f->idle = false;
 	if (f->cc == SIM_DACC && was_idle)
 		dacc_model_idle_restart(&f->m, (uint32_t)(s->now_ps / SIM_PS_PER_US),
-					f->delivered);
+					f->delivered, s->prof_users[f->prof_id]);
 	try_send(s, f);
 }
 
@@ -534,9 +534,24 @@ rearm:
 
 /* ---- receivers ---- */
 
+/* When an ACK due at t leaves the receiving host: after the stall t falls
+ * in, if any (stalls come one after the other, each a random gap of 0 to
+ * twice stall_every_ps after the last).
+ */
+static uint64_t host_stall(struct sim *s, uint64_t t)
+{
+	if (!s->stall_ps || !s->stall_every_ps)
+		return t;
+	while (t >= s->stall_end_ps) {
+		s->stall_start_ps = s->stall_end_ps + jitter(s, 2 * s->stall_every_ps);
+		s->stall_end_ps = s->stall_start_ps + s->stall_ps;
+	}
+	return t >= s->stall_start_ps ? s->stall_end_ps : t;
+}
+
 static void send_ack(struct sim *s, struct sim_flow *f)
 {
-	uint64_t t = s->now_ps + jitter(s, s->rcv_jit_ps), at;
+	uint64_t t = host_stall(s, s->now_ps + jitter(s, s->rcv_jit_ps)), at;
 	uint64_t tick = (f->ts == 2 ? 2 : 1) * SIM_PS_PER_MS;
 	uint32_t tsval = 777777 + (uint32_t)(t / tick);
 

@@ -133,6 +133,12 @@ struct sim {
 	uint32_t ack_every;		/* segments per ACK */
 	uint64_t ack_delay_ps;		/* delayed ACK / GRO flush */
 	uint64_t rcv_jit_ps, rev_jit_ps;	/* host jitter, uniform */
+	/* The receiving host stalls for stall_ps at random, every stall_every_ps
+	 * on average (a vCPU descheduled, a softirq burst): the ACKs due in a
+	 * stall leave at its end, together.  0: never.
+	 */
+	uint64_t stall_ps, stall_every_ps;
+	uint64_t stall_start_ps, stall_end_ps;
 	uint64_t rev_q_ps;		/* queue on the way back, every ACK */
 	uint64_t rto_min_ps;
 	uint64_t sample_ps;		/* time series interval, 0: none */

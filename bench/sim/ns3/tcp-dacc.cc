@@ -563,7 +563,8 @@ TcpDacc::CwndEvent(Ptr<TcpSocketState> tcb, const TcpSocketState::TcpCAEvent_t e
     {
         return;
     }
-    dacc_model_idle_restart(&m_model, NowUs(), m_delivered);
+    dacc_model_idle_restart(&m_model, NowUs(), m_delivered,
+                            m_attached && m_users ? *m_users : 0);
     SetPacingRate(tcb);
 }
 
