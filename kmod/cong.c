@@ -64,9 +64,9 @@
  * alpha grows back by 1/16 packet a loss-free round (with a hint, while
  * the queue is within the target), down to a floor of the noise at our
  * rate; and where that noise is worth more than the configured alpha (an
- * emulated host at 100 Mbit/s), alpha is raised to it.  In CRUISE a queue
- * above the threshold makes a loss congestion only once it has lasted a
- * round: a host's stall passes, a full buffer stays.
+ * emulated host at 100 Mbit/s), alpha is raised to it.  With alpha at that
+ * floor and losses above 0.2% while the queue holds more than three of the
+ * flow's backlogs, the window yields (0.7 w) too.
  *
  * ECN.  The rate sample of a round's last ACK counts the deliveries that
  * came back CE-marked (rs->delivered_ce, RFC 3168's echo or DCTCP's); their

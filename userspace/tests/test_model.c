@@ -200,44 +200,35 @@ static void test_random_loss_keeps_window(void **state)
 
 static void test_loss_with_queue_cuts_once_per_round(void **state)
 {
+	struct dacc_model m;
 	struct dacc_model_cfg c = cfg(50000, 0, 50000);
 
+	dacc_model_init(&m, &c, 0, 0);
+	m.mode = DACC_CRUISE;
+	m.w = 1000 * DACC_W_ONE;
 	/* 10 losses in a round with 60 ms of queue: one cut to 0.7 w (the
-	 * FAST rule does not run in that round), once the queue was high a
-	 * round before too (comp_rounds); in its first high round, FAST's
-	 * rule (a host's stall passes, a full buffer stays).
+	 * FAST rule does not run in that round).
 	 */
-	for (u8 before = 0; before < 2; before++) {
-		struct dacc_model m;
-
-		dacc_model_init(&m, &c, 0, 0);
-		m.mode = DACC_CRUISE;
-		m.w = 1000 * DACC_W_ONE;
-		m.comp_rounds = before;
-		m.round_start_delivered = 1;
-		for (u32 i = 0; i < 1000; i++) {
-			struct dacc_ack a = {
-				.now_us = 100 * i, .delivered = i + 1, .prior_delivered = 0,
-				.losses = i % 100 == 99, .inflight = 1000, .mss = MSS,
-				.mdev_us = HOST_MDEV_US,
-				.cwnd_limited = true,
-			};
-			dacc_model_rtt_sample(&m, 110000, HOST_MDEV_US, a.now_us, false, 0);
-			assert_false(dacc_model_on_ack(&m, &a));
-		}
-		{
-			struct dacc_ack a = {
-				.now_us = 110000, .delivered = 1001, .prior_delivered = 1,
-				.inflight = 1000, .mss = MSS, .mdev_us = HOST_MDEV_US,
-				.cwnd_limited = true,
-			};
-			assert_true(dacc_model_on_ack(&m, &a));
-		}
-		if (before)
-			assert_in_range(dacc_model_cwnd(&m), 699, 701);
-		else	/* (1000 + 1000 x 50 / 110 + 8) / 2 */
-			assert_in_range(dacc_model_cwnd(&m), 730, 732);
+	m.round_start_delivered = 1;
+	for (u32 i = 0; i < 1000; i++) {
+		struct dacc_ack a = {
+			.now_us = 100 * i, .delivered = i + 1, .prior_delivered = 0,
+			.losses = i % 100 == 99, .inflight = 1000, .mss = MSS,
+			.mdev_us = HOST_MDEV_US,
+			.cwnd_limited = true,
+		};
+		dacc_model_rtt_sample(&m, 110000, HOST_MDEV_US, a.now_us, false, 0);
+		assert_false(dacc_model_on_ack(&m, &a));
 	}
+	{
+		struct dacc_ack a = {
+			.now_us = 110000, .delivered = 1001, .prior_delivered = 1,
+			.inflight = 1000, .mss = MSS, .mdev_us = HOST_MDEV_US,
+			.cwnd_limited = true,
+		};
+		assert_true(dacc_model_on_ack(&m, &a));
+	}
+	assert_in_range(dacc_model_cwnd(&m), 699, 701);
 }
 
 static void test_rto_halves_and_undo_restores(void **state)
