@@ -720,7 +720,7 @@ struct dacc_round {
 /* What the RTT's noise is worth at our rate, 1 to 64 packets: below, the
  * queue estimate is noise and the window starves.
  */
-static inline u32 dacc_model_alpha_floor(const struct dacc_model *m, u32 mss, u32 mdev_us)
+static inline u32 dacc_model_noise_w(const struct dacc_model *m, u32 mss, u32 mdev_us)
 {
 	u64 w = dacc_bdp_w(dacc_model_bw(m), dacc_model_noise(mdev_us), mss);
 
@@ -760,9 +760,9 @@ static inline u32 dacc_model_alpha_floor(const struct dacc_model *m, u32 mss, u3
 static inline bool dacc_model_adapt_alpha(struct dacc_model *m, const struct dacc_ack *a,
 					  const struct dacc_round *r)
 {
-	u32 cap = (u32)m->alpha_cfg << DACC_W_SHIFT, hint = m->hint_kbytes_ps;
-	u32 noise = dacc_model_alpha_floor(m, a->mss, a->mdev_us), cfg = cap;
-	u32 target = dacc_w_delay(cap, a->mss, hint), one, floor = dacc_min_u32(noise, cap);
+	u32 cfg = (u32)m->alpha_cfg << DACC_W_SHIFT, cap = cfg, hint = m->hint_kbytes_ps;
+	u32 noise = dacc_model_noise_w(m, a->mss, a->mdev_us), floor = dacc_min_u32(noise, cfg);
+	u32 target = dacc_w_delay(cfg, a->mss, hint), one;
 
 	if (hint && a->share > 1)
 		cap = dacc_max_u32(cap / a->share, floor);
