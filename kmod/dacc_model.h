@@ -195,7 +195,8 @@ struct dacc_model {
 	u8 blk_n:5,		/* samples in the current block */
 	   start_high:3;	/* consecutive START samples showing a queue, saturates */
 	u8 comp_rounds:4,	/* consecutive rounds with a high queue, saturates */
-	   bulk:1;		/* the last round was window-limited (see dacc_ack.share) */
+	   bulk:1,		/* the last round was window-limited (see dacc_ack.share) */
+	   q_hi:1;		/* the last CRUISE round's queue was above 3 x alpha's (hinted) */
 	u8 mode:2,		/* enum dacc_mode */
 	   cwnd_limited:1,	/* some ACK of the round was window-limited */
 	   probe_rtt:1,		/* this round drains 2 alpha to renew min RTT */
@@ -727,6 +728,21 @@ static inline u32 dacc_model_noise_w(const struct dacc_model *m, u32 mss, u32 md
 	return (u32)dacc_min_u64(dacc_max_u64(w, DACC_W_ONE), DACC_MAX_ALPHA_PKTS * DACC_W_ONE);
 }
 
+/* The queue is above a threshold and held in the buffer, not made by a
+ * host's stall.  A stall of the receiver (a VM's vCPU preempted, an
+ * interrupt storm) delays the ACKs of a few ms of packets: a block of high
+ * samples whose packets queued nowhere, while the window that keeps the
+ * link busy across stalls is lost at the bottleneck at random.  A buffer
+ * that fills shows it in the round's lowest sample too (half of it), or
+ * held it at the last round's end (prev: a stall rarely spans two).
+ */
+static inline bool dacc_model_q_held(const struct dacc_model *m, const struct dacc_round *r,
+				     u32 thresh, bool prev)
+{
+	return r->q > thresh &&
+	       (prev || 2 * (u64)dacc_model_qdelay(m, m->round_min_rtt_us) > thresh);
+}
+
 /* alpha, once a CRUISE round.  The flows of a bottleneck see the same
  * losses and move their alpha alike, so their rates stay equal: down by
  * half, up by a sixteenth of a packet a round without a loss (AIMD: flows
@@ -738,7 +754,8 @@ static inline u32 dacc_model_noise_w(const struct dacc_model *m, u32 mss, u32 md
  *    0.2% while the queue holds more than 1.5 x the backlog the flow is
  *    to keep (its cap below) at the hint's rate: others queue beside it.
  *    Halve, down to the floor.  At the floor, with more than three such
- *    backlogs in the queue, they are congestion (returns true): the
+ *    backlogs held in the queue (dacc_model_q_held(); q_hi says the last
+ *    round ended above them), they are congestion (returns true): the
  *    window must yield (four 10 ms flows beside datacenter RPCs in a
  *    150 us buffer kept 4% of the RPCs' packets lost; two flows of
  *    different profiles at 20 Mbit/s, 2 and 100 ms, lost their fairness,
@@ -763,6 +780,7 @@ static inline bool dacc_model_adapt_alpha(struct dacc_model *m, const struct dac
 	u32 cfg = (u32)m->alpha_cfg << DACC_W_SHIFT, cap = cfg, hint = m->hint_kbytes_ps;
 	u32 noise = dacc_model_noise_w(m, a->mss, a->mdev_us), floor = dacc_min_u32(noise, cfg);
 	u32 target = dacc_w_delay(cfg, a->mss, hint), one;
+	bool ret = false;
 
 	if (hint && a->share > 1)
 		cap = dacc_max_u32(cap / a->share, floor);
@@ -774,8 +792,8 @@ static inline bool dacc_model_adapt_alpha(struct dacc_model *m, const struct dac
 		 2 * (u64)r->q > 3 * (u64)one) {
 		if (m->alpha_w > floor)
 			m->alpha_w = (u16)dacc_max_u32(m->alpha_w >> 1, floor);
-		else if (r->q > 3 * (u64)one)
-			return true;
+		else if (dacc_model_q_held(m, r, 3 * one, m->q_hi))
+			ret = true;
 	} else if (m->alpha_w > cap) {
 		m->alpha_w = (u16)cap;
 	} else if (!m->round_losses && m->alpha_w < cap && (!hint || r->q <= target)) {
@@ -783,7 +801,8 @@ static inline bool dacc_model_adapt_alpha(struct dacc_model *m, const struct dac
 	}
 	if (noise > cfg && m->alpha_w < noise)
 		m->alpha_w = (u16)noise;
-	return false;
+	m->q_hi = r->q > 3 * (u64)one;
+	return ret;
 }
 
 /* Delivery rate of the round, a decaying max held when app-limited; and
@@ -827,6 +846,25 @@ static inline void dacc_model_renew_min(struct dacc_model *m, const struct dacc_
 	}
 }
 
+/* Whether the round's losses were congestion: at a loss rate no random
+ * loss explains, whatever the queue; else with the queue above the
+ * threshold and held in the buffer (dacc_model_q_held(); comp_rounds
+ * counts the rounds that ended above it), not made by a host's stall (1%
+ * of random loss, 100 Mbit/s x 50 ms, 5 ms stalls: 0.83 of the link).
+ * Outside CRUISE, any queue above it: COMPETE is beside a flow that fills
+ * the buffer.
+ */
+static inline bool dacc_model_loss_cong(const struct dacc_model *m, const struct dacc_round *r)
+{
+	if (!m->round_losses)
+		return false;
+	if (m->loss_ewma > dacc_model_loss_limit(m))
+		return true;
+	if (m->mode != DACC_CRUISE)
+		return r->q > r->cong_q;
+	return dacc_model_q_held(m, r, r->cong_q, m->comp_rounds);
+}
+
 /* The queue the window sees: the lowest RTT of the last block of
  * DACC_BLK_SAMPLES samples (or the round's, if higher).  A minimum
  * filters the host's jitter (it only adds delay); over a fixed number of
@@ -835,6 +873,9 @@ static inline void dacc_model_renew_min(struct dacc_model *m, const struct dacc_
  * Of it, what waited on the way back is not our queue: for the window it
  * is distance, like the base (see dacc_model_fwd_rtt()).  False while no
  * RTT or base is known.
+ * The round's losses are congestion (dacc_model_loss_cong()) when that
+ * queue is above the threshold and it is no host's stall, or when their
+ * rate is.
  */
 static inline bool dacc_model_queue(const struct dacc_model *m, struct dacc_round *r)
 {
@@ -846,8 +887,7 @@ static inline bool dacc_model_queue(const struct dacc_model *m, struct dacc_roun
 	r->q = dacc_model_qdelay(m, r->rtt);
 	r->q_rev = dacc_min_u32(m->rev_q_us, r->q);
 	r->q -= r->q_rev;
-	r->loss_cong = m->round_losses &&
-		       (r->q > r->cong_q || m->loss_ewma > dacc_model_loss_limit(m));
+	r->loss_cong = dacc_model_loss_cong(m, r);
 	return true;
 }
 
