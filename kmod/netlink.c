@@ -3,6 +3,11 @@
  * The "dacc" generic netlink family: add, delete, get, dump and flush
  * profiles of the caller's network namespace, read its statistics, and
  * announce changes on the "events" group.  Contract: Documentation/netlink/dacc.yaml.
+ *
+ * The family runs its operations in parallel (no genl_mutex): writers take
+ * their namespace's table mutex, reads (get, dumps, stats) take no lock at
+ * all, as tcp_metrics does, so no request of one namespace (an unprivileged
+ * user's dump, a 65536-entry flush) holds up another's.
  */
 #include <linux/module.h>
 #include <net/genetlink.h>
@@ -20,19 +25,25 @@ static const struct genl_multicast_group dacc_mcgrps[] = {
 	[DACC_NLGRP_EVENTS] = { .name = DACC_MCGRP_EVENTS },
 };
 
-static struct netlink_range_validation dacc_rtt_range = {
+/* Read-only once loaded: 6.1's nla_policy points at them without const. */
+static struct netlink_range_validation dacc_rtt_range __ro_after_init = {
 	.min = DACC_RTT_MIN_US,
 	.max = DACC_RTT_MAX_US,
 };
 
-static struct netlink_range_validation dacc_rttvar_range = {
+static struct netlink_range_validation dacc_rttvar_range __ro_after_init = {
 	.min = 0,
 	.max = DACC_RTT_MAX_US,
 };
 
-static struct netlink_range_validation dacc_loss_range = {
+static struct netlink_range_validation dacc_loss_range __ro_after_init = {
 	.min = 0,
 	.max = DACC_LOSS_MAX_PPM,
+};
+
+static struct netlink_range_validation dacc_bw_range __ro_after_init = {
+	.min = 1,
+	.max = DACC_BW_MAX_BPS,
 };
 
 static int dacc_validate_family(const struct nlattr *attr,
@@ -55,7 +66,7 @@ static const struct nla_policy dacc_profile_policy[DACC_A_PROFILE_MAX + 1] = {
 	[DACC_A_PROFILE_PREFIXLEN]	= NLA_POLICY_MAX(NLA_U8, 128),
 	[DACC_A_PROFILE_RTT_US]		= NLA_POLICY_FULL_RANGE(NLA_U32, &dacc_rtt_range),
 	[DACC_A_PROFILE_RTTVAR_US]	= NLA_POLICY_FULL_RANGE(NLA_U32, &dacc_rttvar_range),
-	[DACC_A_PROFILE_BW_BPS]		= NLA_POLICY_MIN(NLA_U64, 1),
+	[DACC_A_PROFILE_BW_BPS]		= NLA_POLICY_FULL_RANGE(NLA_U64, &dacc_bw_range),
 	[DACC_A_PROFILE_LOSS_PPM]	= NLA_POLICY_FULL_RANGE(NLA_U32, &dacc_loss_range),
 	[DACC_A_PROFILE_SOURCE]		= NLA_POLICY_MAX(NLA_U8, __DACC_SOURCE_MAX - 1),
 	[DACC_A_PROFILE_AGE_MS]		= DACC_READ_ONLY,
@@ -192,38 +203,53 @@ static int dacc_nl_fill(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 	return 0;
 }
 
-static void dacc_nl_notify(struct net *net, u8 cmd, const struct dacc_profile *p)
+/*
+ * A change, on the events group and, with NLM_F_ECHO, back to the requester
+ * (genl_notify(): once, even if it listens to the group too); stamped with
+ * the request's port and sequence, as rtnetlink does.
+ */
+static bool dacc_nl_notify_wanted(struct genl_info *info)
+{
+	return (info->nlhdr->nlmsg_flags & NLM_F_ECHO) ||
+	       genl_has_listeners(&dacc_family, genl_info_net(info), DACC_NLGRP_EVENTS);
+}
+
+static void dacc_nl_notify(struct genl_info *info, u8 cmd, const struct dacc_profile *p)
 {
 	struct sk_buff *skb;
 
-	if (!genl_has_listeners(&dacc_family, net, DACC_NLGRP_EVENTS))
+	if (!dacc_nl_notify_wanted(info))
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
 		return;
-	if (dacc_nl_fill(skb, 0, 0, 0, cmd, p)) {
+	if (dacc_nl_fill(skb, info->snd_portid, info->snd_seq, 0, cmd, p)) {
 		nlmsg_free(skb);
 		return;
 	}
-	genlmsg_multicast_netns(&dacc_family, net, skb, 0, DACC_NLGRP_EVENTS, GFP_KERNEL);
+	genl_notify(&dacc_family, skb, info, DACC_NLGRP_EVENTS, GFP_KERNEL);
 }
+
+/* Walks of a dump step redone before it waits for the writer. */
+#define DACC_DUMP_TRIES	8
 
 #define DACC_ADD_FLAGS (NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO | NLM_F_CREATE | \
 			NLM_F_EXCL | NLM_F_REPLACE)
 
 /* A flush limited to one source says which, in a profile nest of its own. */
-static void dacc_nl_notify_flush(struct net *net, int source)
+static void dacc_nl_notify_flush(struct genl_info *info, int source)
 {
 	struct nlattr *nest;
 	struct sk_buff *skb;
 	void *hdr;
 
-	if (!genl_has_listeners(&dacc_family, net, DACC_NLGRP_EVENTS))
+	if (!dacc_nl_notify_wanted(info))
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
 		return;
-	hdr = genlmsg_put(skb, 0, 0, &dacc_family, 0, DACC_CMD_FLUSH_NTF);
+	hdr = genlmsg_put(skb, info->snd_portid, info->snd_seq, &dacc_family, 0,
+			  DACC_CMD_FLUSH_NTF);
 	if (!hdr)
 		goto err_free;
 	if (source >= 0) {
@@ -233,7 +259,7 @@ static void dacc_nl_notify_flush(struct net *net, int source)
 		nla_nest_end(skb, nest);
 	}
 	genlmsg_end(skb, hdr);
-	genlmsg_multicast_netns(&dacc_family, net, skb, 0, DACC_NLGRP_EVENTS, GFP_KERNEL);
+	genl_notify(&dacc_family, skb, info, DACC_NLGRP_EVENTS, GFP_KERNEL);
 	return;
 
 err_free:
@@ -245,7 +271,7 @@ static int dacc_nl_profile_add(struct sk_buff *skb, struct genl_info *info)
 	struct dacc_table *t = dacc_table(genl_info_net(info));
 	struct nlattr *tb[DACC_A_PROFILE_MAX + 1];
 	struct dacc_profile tmpl = {}, *p;
-	bool excl = info->nlhdr->nlmsg_flags & NLM_F_EXCL;
+	u16 flags = info->nlhdr->nlmsg_flags;
 	int err;
 
 	/* The core's header check skips ADD (see resv_start_op): do it here. */
@@ -282,8 +308,24 @@ static int dacc_nl_profile_add(struct sk_buff *skb, struct genl_info *info)
 	if (tb[DACC_A_PROFILE_SOURCE])
 		tmpl.source = nla_get_u8(tb[DACC_A_PROFILE_SOURCE]);
 
+	/* rtnetlink's flags: CREATE may create, REPLACE may replace, EXCL
+	 * refuses an existing one (and wins over REPLACE).
+	 */
 	mutex_lock(&t->lock);
-	p = dacc_profile_set(t, &tmpl, excl);
+	p = dacc_profile_find(t, &tmpl.key);
+	if (p && !(flags & NLM_F_EXCL) && !(flags & NLM_F_REPLACE)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "a profile for this prefix exists (NLM_F_REPLACE not set)");
+		err = -EEXIST;
+		goto out_unlock;
+	}
+	if (!p && !(flags & NLM_F_CREATE)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "no profile for this prefix (NLM_F_CREATE not set)");
+		err = -ENOENT;
+		goto out_unlock;
+	}
+	p = dacc_profile_set(t, &tmpl, flags & NLM_F_EXCL);
 	if (IS_ERR(p)) {
 		err = PTR_ERR(p);
 		if (err == -EEXIST)
@@ -294,7 +336,7 @@ static int dacc_nl_profile_add(struct sk_buff *skb, struct genl_info *info)
 				       "profile table is full (module parameter max_profiles)");
 		goto out_unlock;
 	}
-	dacc_nl_notify(genl_info_net(info), DACC_CMD_PROFILE_NTF, p);
+	dacc_nl_notify(info, DACC_CMD_PROFILE_NTF, p);
 	err = 0;
 out_unlock:
 	mutex_unlock(&t->lock);
@@ -323,7 +365,7 @@ static int dacc_nl_profile_del(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOENT;
 		goto out_unlock;
 	}
-	dacc_nl_notify(genl_info_net(info), DACC_CMD_PROFILE_DEL_NTF, p);
+	dacc_nl_notify(info, DACC_CMD_PROFILE_DEL_NTF, p);
 	dacc_profile_remove(t, p);
 out_unlock:
 	mutex_unlock(&t->lock);
@@ -349,8 +391,8 @@ static int dacc_nl_profile_get(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		return -ENOMEM;
 
-	mutex_lock(&t->lock);
-	p = dacc_profile_match(t, &key);
+	rcu_read_lock();
+	p = dacc_profile_match_rcu(t, &key);
 	if (!p) {
 		NL_SET_ERR_MSG(info->extack, "no profile matches this address");
 		err = -ENOENT;
@@ -358,7 +400,7 @@ static int dacc_nl_profile_get(struct sk_buff *skb, struct genl_info *info)
 		err = dacc_nl_fill(msg, info->snd_portid, info->snd_seq, 0,
 				   DACC_CMD_PROFILE_GET, p);
 	}
-	mutex_unlock(&t->lock);
+	rcu_read_unlock();
 	if (err) {
 		nlmsg_free(msg);
 		return err;
@@ -369,14 +411,17 @@ static int dacc_nl_profile_get(struct sk_buff *skb, struct genl_info *info)
 /*
  * Dumps resume after the last key sent (kept in cb->args), not at an
  * index, so profiles added or removed between two parts of a dump shift
- * nothing: each profile present throughout is sent exactly once.
+ * nothing: each profile present throughout is sent exactly once.  No lock:
+ * each step is a walk of the tree under RCU, redone (and its message taken
+ * back) when a writer changed the tree meanwhile, after which the mutex
+ * ends a writer's stream of changes that keeps it retrying.
  */
 static int dacc_nl_profile_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct dacc_table *t = dacc_table(sock_net(skb->sk));
 	struct dacc_key last = {}, *after = NULL;
+	unsigned int seq, tries = 0;
 	struct dacc_profile *p;
-	struct rb_node *n;
 	int i;
 
 	BUILD_BUG_ON(ARRAY_SIZE(last.addr) + 2 > ARRAY_SIZE(cb->args));
@@ -388,18 +433,36 @@ static int dacc_nl_profile_dump(struct sk_buff *skb, struct netlink_callback *cb
 		after = &last;
 	}
 
-	mutex_lock(&t->lock);
-	for (p = dacc_profile_next(t, after); p;
-	     n = rb_next(&p->rb), p = n ? rb_entry(n, struct dacc_profile, rb) : NULL) {
-		if (dacc_nl_fill(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-				 NLM_F_MULTI, DACC_CMD_PROFILE_GET, p))
+	rcu_read_lock();
+	for (;;) {
+		const void *mark = skb_tail_pointer(skb);
+
+		p = dacc_profile_next_rcu(t, after, &seq);
+		if (p && dacc_nl_fill(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				      NLM_F_MULTI, DACC_CMD_PROFILE_GET, p))
 			break;
+		if (dacc_profile_walk_retry(t, seq)) {
+			nlmsg_trim(skb, mark);
+			if (++tries > DACC_DUMP_TRIES) {
+				/* Let the writer finish, then go on. */
+				rcu_read_unlock();
+				mutex_lock(&t->lock);
+				mutex_unlock(&t->lock);
+				rcu_read_lock();
+				tries = 0;
+			}
+			continue;
+		}
+		if (!p)
+			break;
+		last = p->key;
+		after = &last;
 		cb->args[0] = 1;
 		cb->args[1] = (p->key.family << 8) | p->key.plen;
 		for (i = 0; i < ARRAY_SIZE(p->key.addr); i++)
 			cb->args[2 + i] = (__force u32)p->key.addr[i];
 	}
-	mutex_unlock(&t->lock);
+	rcu_read_unlock();
 	return skb->len;
 }
 
@@ -426,7 +489,7 @@ static int dacc_nl_profile_flush(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&t->lock);
 	dacc_profile_flush(t, source);
-	dacc_nl_notify_flush(genl_info_net(info), source);
+	dacc_nl_notify_flush(info, source);
 	mutex_unlock(&t->lock);
 	return 0;
 }
@@ -448,10 +511,9 @@ static int dacc_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	if (!nest)
 		goto nla_put_failure;
 
-	mutex_lock(&t->lock);
-	if (nla_put_u32(msg, DACC_A_STATS_PROFILES, t->count) ||
+	if (nla_put_u32(msg, DACC_A_STATS_PROFILES, READ_ONCE(t->count)) ||
 	    nla_put_u32(msg, DACC_A_STATS_MAX_PROFILES, dacc_max_profiles()) ||
-	    nla_put_u32(msg, DACC_A_STATS_GENERATION, t->generation) ||
+	    nla_put_u32(msg, DACC_A_STATS_GENERATION, READ_ONCE(t->generation)) ||
 	    nla_put_u64_64bit(msg, DACC_A_STATS_LOOKUPS, atomic64_read(&t->lookups),
 			      DACC_A_STATS_PAD) ||
 	    nla_put_u64_64bit(msg, DACC_A_STATS_HITS, atomic64_read(&t->hits),
@@ -459,11 +521,8 @@ static int dacc_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u64_64bit(msg, DACC_A_STATS_ADDS, atomic64_read(&t->adds),
 			      DACC_A_STATS_PAD) ||
 	    nla_put_u64_64bit(msg, DACC_A_STATS_DELS, atomic64_read(&t->dels),
-			      DACC_A_STATS_PAD)) {
-		mutex_unlock(&t->lock);
+			      DACC_A_STATS_PAD))
 		goto nla_put_failure;
-	}
-	mutex_unlock(&t->lock);
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
@@ -506,6 +565,7 @@ static struct genl_family dacc_family __ro_after_init = {
 	.maxattr	= DACC_A_MAX,
 	.policy		= dacc_policy,
 	.netnsok	= true,
+	.parallel_ops	= true,
 	/*
 	 * From PROFILE_DEL on, the core checks the header: reserved bits and
 	 * nlmsg_flags beyond REQUEST, ACK and ECHO are refused.  ADD is left

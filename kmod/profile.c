@@ -8,7 +8,15 @@
  * the prefix lengths in use, longest first, under RCU, with no lock and no
  * allocation.  An rbtree ordered by the same key serves netlink: exact
  * get/del, and dumps that resume after the last key sent, so a dump racing
- * with changes never repeats an entry.  Writers hold the table's mutex.
+ * with changes never repeats an entry.  Writers hold the table's mutex;
+ * readers (the congestion ops, netlink's get and dumps) take no lock: the
+ * rbtree's writers store its pointers with WRITE_ONCE (lib/rbtree.c), so a
+ * walk under RCU never loops or touches freed memory, and the table's
+ * seqcount tells a walk that raced with a change to retry.
+ *
+ * Memory: an unprivileged user who creates a user and network namespace
+ * owns that namespace's table, so profiles and their telemetry are charged
+ * to the writer's memory cgroup (SLAB_ACCOUNT, GFP_KERNEL_ACCOUNT).
  *
  * A profile's telemetry lives in a separately refcounted block, shared by
  * the profile and every connection that attached to it, so a connection
@@ -124,6 +132,15 @@ static struct dacc_profile *dacc_lookup_rcu(struct dacc_table *t,
 	return NULL;
 }
 
+/* Longest-prefix match; caller holds rcu_read_lock, the result lives
+ * until it drops it.
+ */
+struct dacc_profile *dacc_profile_match_rcu(struct dacc_table *t,
+					    const struct dacc_key *addr)
+{
+	return dacc_lookup_rcu(t, addr);
+}
+
 struct dacc_profile *dacc_profile_match(struct dacc_table *t,
 					const struct dacc_key *addr)
 {
@@ -177,6 +194,39 @@ struct dacc_profile *dacc_profile_next(struct dacc_table *t,
 		}
 	}
 	return best;
+}
+
+/*
+ * The same under RCU, for dumps: *seq is the table's sequence the walk
+ * started at (read_seqcount_begin); after using the result, a caller for
+ * whom dacc_profile_walk_retry() is true drops it and walks again.  The
+ * rbtree is not RCU-safe in general: a walk racing with a rotation may
+ * miss entries (never loop, never fault), which the retry catches.
+ */
+struct dacc_profile *dacc_profile_next_rcu(struct dacc_table *t,
+					   const struct dacc_key *key,
+					   unsigned int *seq)
+{
+	struct rb_node *n;
+	struct dacc_profile *p, *best = NULL;
+
+	*seq = read_seqcount_begin(&t->seq);
+	n = rcu_dereference_raw(t->root.rb_node);
+	while (n) {
+		p = rb_entry(n, struct dacc_profile, rb);
+		if (!key || dacc_key_cmp(&p->key, key) > 0) {
+			best = p;
+			n = rcu_dereference_raw(n->rb_left);
+		} else {
+			n = rcu_dereference_raw(n->rb_right);
+		}
+	}
+	return best;
+}
+
+bool dacc_profile_walk_retry(struct dacc_table *t, unsigned int seq)
+{
+	return read_seqcount_retry(&t->seq, seq);
 }
 
 void dacc_pstats_put(struct dacc_pstats *ps)
@@ -234,6 +284,22 @@ void dacc_pstats_rtt(struct dacc_pstats *ps, u32 rtt_us)
 	atomic_set(&ps->srtt_us, srtt);
 }
 
+/* The key of a socket's destination (a v4-mapped IPv6 one is IPv4's). */
+static void dacc_sk_key(const struct sock *sk, struct dacc_key *key)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6 && !ipv6_addr_v4mapped(&sk->sk_v6_daddr)) {
+		key->family = AF_INET6;
+		key->plen = 128;
+		memcpy(key->addr, &sk->sk_v6_daddr, sizeof(key->addr));
+		return;
+	}
+#endif
+	key->family = AF_INET;
+	key->plen = 32;
+	key->addr[0] = sk->sk_daddr;
+}
+
 struct dacc_pstats *dacc_profile_attach(const struct sock *sk, struct dacc_path *path)
 {
 	struct dacc_table *t = dacc_table(sock_net(sk));
@@ -241,15 +307,7 @@ struct dacc_pstats *dacc_profile_attach(const struct sock *sk, struct dacc_path 
 	struct dacc_profile *p;
 	struct dacc_key key = {};
 
-	if (sk->sk_family == AF_INET6 && !ipv6_addr_v4mapped(&sk->sk_v6_daddr)) {
-		key.family = AF_INET6;
-		key.plen = 128;
-		memcpy(key.addr, &sk->sk_v6_daddr, sizeof(key.addr));
-	} else {
-		key.family = AF_INET;
-		key.plen = 32;
-		key.addr[0] = sk->sk_daddr;
-	}
+	dacc_sk_key(sk, &key);
 
 	atomic64_inc(&t->lookups);
 	rcu_read_lock();
@@ -310,7 +368,7 @@ struct dacc_profile *dacc_profile_set(struct dacc_table *t,
 	if (!old && t->count >= dacc_max_profiles())
 		return ERR_PTR(-ENOSPC);
 
-	p = kmem_cache_alloc(dacc_profile_cache, GFP_KERNEL);
+	p = kmem_cache_alloc(dacc_profile_cache, GFP_KERNEL_ACCOUNT);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
 	*p = *tmpl;
@@ -326,12 +384,14 @@ struct dacc_profile *dacc_profile_set(struct dacc_table *t,
 			kmem_cache_free(dacc_profile_cache, p);
 			return ERR_PTR(err);
 		}
-		rb_replace_node(&old->rb, &p->rb, &t->root);
+		write_seqcount_begin(&t->seq);
+		rb_replace_node_rcu(&old->rb, &p->rb, &t->root);
+		write_seqcount_end(&t->seq);
 		call_rcu(&old->rcu, dacc_profile_free_rcu);
 		goto out;
 	}
 
-	p->stats = kmem_cache_zalloc(dacc_pstats_cache, GFP_KERNEL);
+	p->stats = kmem_cache_zalloc(dacc_pstats_cache, GFP_KERNEL_ACCOUNT);
 	if (!p->stats) {
 		kmem_cache_free(dacc_profile_cache, p);
 		return ERR_PTR(-ENOMEM);
@@ -351,12 +411,14 @@ struct dacc_profile *dacc_profile_set(struct dacc_table *t,
 		else
 			link = &parent->rb_right;
 	}
-	rb_link_node(&p->rb, parent, link);
+	write_seqcount_begin(&t->seq);
+	rb_link_node_rcu(&p->rb, parent, link);
 	rb_insert_color(&p->rb, &t->root);
+	write_seqcount_end(&t->seq);
 	dacc_plen_get(t, &p->key);
-	t->count++;
+	WRITE_ONCE(t->count, t->count + 1);
 out:
-	t->generation++;
+	WRITE_ONCE(t->generation, t->generation + 1);
 	atomic64_inc(&t->adds);
 	return p;
 }
@@ -366,12 +428,22 @@ void dacc_profile_remove(struct dacc_table *t, struct dacc_profile *p)
 {
 	lockdep_assert_held(&t->lock);
 	rhashtable_remove_fast(&t->ht, &p->node, dacc_ht_params);
+	write_seqcount_begin(&t->seq);
 	rb_erase(&p->rb, &t->root);
+	write_seqcount_end(&t->seq);
 	dacc_plen_put(t, &p->key);
-	t->count--;
-	t->generation++;
+	WRITE_ONCE(t->count, t->count - 1);
+	WRITE_ONCE(t->generation, t->generation + 1);
 	atomic64_inc(&t->dels);
 	call_rcu(&p->rcu, dacc_profile_free_rcu);
+}
+
+static void dacc_plens_clear(unsigned long *plens, unsigned int nbits)
+{
+	unsigned int b;
+
+	for_each_set_bit(b, plens, nbits)
+		clear_bit(b, plens);
 }
 
 /* Remove every profile, or those of one source (source < 0: all). */
@@ -391,18 +463,24 @@ unsigned int dacc_profile_flush(struct dacc_table *t, int source)
 		}
 		return n;
 	}
+	/* Readers walking the tree see it emptied at once (its root), then
+	 * the entries go after a grace period; none is freed under a walk.
+	 */
+	write_seqcount_begin(&t->seq);
 	rbtree_postorder_for_each_entry_safe(p, next, &t->root, rb) {
 		rhashtable_remove_fast(&t->ht, &p->node, dacc_ht_params);
 		call_rcu(&p->rcu, dacc_profile_free_rcu);
 		n++;
 	}
-	t->root = RB_ROOT;
+	WRITE_ONCE(t->root.rb_node, NULL);
+	write_seqcount_end(&t->seq);
 	memset(t->plen_count4, 0, sizeof(t->plen_count4));
 	memset(t->plen_count6, 0, sizeof(t->plen_count6));
-	bitmap_zero(t->plens4, DACC_PLENS4);
-	bitmap_zero(t->plens6, DACC_PLENS6);
-	t->count = 0;
-	t->generation++;
+	/* Bit by bit: lookups test them without the lock (test_bit). */
+	dacc_plens_clear(t->plens4, DACC_PLENS4);
+	dacc_plens_clear(t->plens6, DACC_PLENS6);
+	WRITE_ONCE(t->count, 0);
+	WRITE_ONCE(t->generation, t->generation + 1);
 	atomic64_add(n, &t->dels);
 	return n;
 }
@@ -412,6 +490,7 @@ static int __net_init dacc_net_init(struct net *net)
 	struct dacc_table *t = dacc_table(net);
 
 	mutex_init(&t->lock);
+	seqcount_mutex_init(&t->seq, &t->lock);
 	t->root = RB_ROOT;
 	return rhashtable_init(&t->ht, &dacc_ht_params);
 }
@@ -438,8 +517,8 @@ int dacc_profile_init(void)
 {
 	int err = -ENOMEM;
 
-	dacc_profile_cache = KMEM_CACHE(dacc_profile, 0);
-	dacc_pstats_cache = KMEM_CACHE(dacc_pstats, 0);
+	dacc_profile_cache = KMEM_CACHE(dacc_profile, SLAB_ACCOUNT);
+	dacc_pstats_cache = KMEM_CACHE(dacc_pstats, SLAB_ACCOUNT);
 	if (!dacc_profile_cache || !dacc_pstats_cache)
 		goto err_cache;
 	err = register_pernet_subsys(&dacc_net_ops);

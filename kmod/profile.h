@@ -8,6 +8,7 @@
 
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
+#include <linux/seqlock.h>
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
 
@@ -49,9 +50,13 @@ struct dacc_profile {
 
 struct dacc_table {
 	struct rhashtable ht;	/* lookups, under RCU */
-	struct rb_root root;	/* ordered, under lock */
-	struct mutex lock;	/* serialises writers and dumps */
-	u32 count;
+	struct rb_root root;	/* ordered; walked under RCU, see seq */
+	struct mutex lock;	/* serialises writers */
+	/* Bumped around every change of the tree's shape: a walk under RCU
+	 * (dumps) that saw it move retries (see dacc_profile_next_rcu()).
+	 */
+	seqcount_mutex_t seq;
+	u32 count;		/* written under lock, read with READ_ONCE */
 	u32 generation;
 	DECLARE_BITMAP(plens4, DACC_PLENS4);	/* lengths in use */
 	DECLARE_BITMAP(plens6, DACC_PLENS6);
@@ -71,6 +76,10 @@ bool dacc_key_has_host_bits(const struct dacc_key *key);
 struct dacc_profile *dacc_profile_match(struct dacc_table *t, const struct dacc_key *addr);
 struct dacc_profile *dacc_profile_find(struct dacc_table *t, const struct dacc_key *key);
 struct dacc_profile *dacc_profile_next(struct dacc_table *t, const struct dacc_key *key);
+struct dacc_profile *dacc_profile_match_rcu(struct dacc_table *t, const struct dacc_key *addr);
+struct dacc_profile *dacc_profile_next_rcu(struct dacc_table *t, const struct dacc_key *key,
+					   unsigned int *seq);
+bool dacc_profile_walk_retry(struct dacc_table *t, unsigned int seq);
 struct dacc_profile *dacc_profile_set(struct dacc_table *t,
 				      const struct dacc_profile *tmpl, bool excl);
 void dacc_profile_remove(struct dacc_table *t, struct dacc_profile *p);

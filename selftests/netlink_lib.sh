@@ -13,6 +13,8 @@
 #   genl_raw dump          the prefixes of the table, one a line
 #   genl_raw userns        the capability checks seen from a child user
 #                          namespace (one "what: result" line each)
+#   genl_raw echo          NLM_F_ECHO: what each changing request sends
+#                          back to its sender ("what: CMD seq=same|other")
 
 _GENL_PY=$(cat <<'EOF'
 import ctypes, errno, os, re, socket, struct, subprocess, sys
@@ -202,6 +204,11 @@ CASES = {
     "rttvar-above-10s": (ADD, X, prof(*key4(), RTT, u32(P["RTTVAR_US"], 10000001)), {}),
     "bw-zero": (ADD, X, prof(*key4(), RTT, u64(P["BW_BPS"], 0)), {}),
     "loss-above-1e6": (ADD, X, prof(*key4(), RTT, u32(P["LOSS_PPM"], 1000001)), {}),
+    "loss-above-max": (ADD, X, prof(*key4(), RTT, u32(P["LOSS_PPM"], 100001)), {}),
+    "bw-above-max": (ADD, X, prof(*key4(), RTT, u64(P["BW_BPS"], 1600000000001)), {}),
+    "bw-u64-max": (ADD, X, prof(*key4(), RTT, u64(P["BW_BPS"], 2**64 - 1)), {}),
+    "add-without-create": (ADD, 0, prof(*key4(), RTT), {}),
+    "add-existing-without-replace": (ADD, NLM_F_CREATE, prof(*key4("10.1.0.0", 16), RTT), {}),
     "source-unknown": (ADD, X, prof(*key4(), RTT, u8(P["SOURCE"], 2)), {}),
     "rtt-missing": (ADD, X, prof(*key4()), {}),
     "prefixlen-missing": (ADD, X, prof(*key4()[:2], RTT), {}),
@@ -257,6 +264,38 @@ def run_case(name):
                               ext.get("msg", ""), where, same)
 
 
+def echo():
+    NLM_F_ECHO = 8
+    CMDS = {v: n[len("DACC_CMD_"):].lower() for n, v in V.items() if n.startswith("DACC_CMD_")}
+    g = Genl()
+
+    def run(what, cmd, flags, payload):
+        g.send(g.fam, cmd, NLM_F_REQUEST | NLM_F_ACK | flags, payload)
+        got = []
+        while True:
+            try:
+                data = g.s.recv(65536)
+            except socket.timeout:
+                got.append("timeout")
+                break
+            ln, t, fl, seq, pid = struct.unpack_from("=IHHII", data, 0)
+            if t == NLMSG_ERROR:
+                err = struct.unpack_from("=i", data, 16)[0]
+                got.append("ack" if not err else "error %d" % err)
+                break
+            got.append("%s seq=%s" % (CMDS.get(data[16], data[16]),
+                                      "same" if seq == g.seq else "other"))
+        print("%s: %s" % (what, ", ".join(got)))
+
+    k = prof(*key4("10.77.0.0", 16), RTT)
+    run("add", ADD, X, k)
+    run("add echo", ADD, X | NLM_F_ECHO, prof(*key4("10.78.0.0", 16), RTT))
+    run("replace echo", ADD, NLM_F_CREATE | NLM_F_REPLACE | NLM_F_ECHO, k)
+    run("del echo", DEL, NLM_F_ECHO, prof(*key4("10.77.0.0", 16)))
+    run("del", DEL, 0, prof(*key4("10.78.0.0", 16)))
+    run("flush echo", FLUSH, NLM_F_ECHO, b"")
+
+
 def userns():
     libc = ctypes.CDLL(None, use_errno=True)
     CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
@@ -288,6 +327,8 @@ elif sys.argv[1] == "dump":
     print("\n".join(out))
 elif sys.argv[1] == "userns":
     userns()
+elif sys.argv[1] == "echo":
+    echo()
 else:
     for c in sys.argv[1:]:
         print(run_case(c))

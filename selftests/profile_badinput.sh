@@ -73,11 +73,14 @@ cli_bad "CLI: unknown keyword" \
 	'Error: argument "latency" is wrong: unknown keyword; expected rtt, jitter, bw, loss or source' \
 	profile replace 10.1.0.0/16 latency 1ms
 cli_bad "CLI: bw 0" \
-	'Error: argument "0gbit" is wrong: bw must be at least 1bit' \
+	'Error: argument "0gbit" is wrong: bw must be from 1bit to 1.6Tbit' \
 	profile replace 10.1.0.0/16 rtt 1ms bw 0gbit
-cli_bad "CLI: loss above 100%" \
-	'Error: argument "101%" is wrong: loss is a whole number of ppm from 0 to 1000000 ("100ppm", "0.01%")' \
-	profile replace 10.1.0.0/16 rtt 1ms loss 101%
+cli_bad "CLI: bw above 1.6 Tbit/s" \
+	'Error: argument "2tbit" is wrong: bw must be from 1bit to 1.6Tbit' \
+	profile replace 10.1.0.0/16 rtt 1ms bw 2tbit
+cli_bad "CLI: loss above 10%" \
+	'Error: argument "11%" is wrong: loss is a whole number of ppm from 0 to 100000 ("100ppm", "0.01%")' \
+	profile replace 10.1.0.0/16 rtt 1ms loss 11%
 cli_bad "CLI: unknown source" \
 	'Error: argument "manual" is wrong: source is "static" or "learned"' \
 	profile flush source manual
@@ -116,6 +119,11 @@ expect=(
 	"rttvar-above-10s|ERANGE|integer out of range|rttvar-us"
 	"bw-zero|ERANGE|integer out of range|bw-bps"
 	"loss-above-1e6|ERANGE|integer out of range|loss-ppm"
+	"loss-above-max|ERANGE|integer out of range|loss-ppm"
+	"bw-above-max|ERANGE|integer out of range|bw-bps"
+	"bw-u64-max|ERANGE|integer out of range|bw-bps"
+	"add-without-create|ENOENT|no profile for this prefix (NLM_F_CREATE not set)|"
+	"add-existing-without-replace|EEXIST|a profile for this prefix exists (NLM_F_REPLACE not set)|"
 	"source-unknown|ERANGE|integer out of range|source"
 	"rtt-missing|EINVAL|missing attribute: rtt-us|missing rtt-us"
 	"prefixlen-missing|EINVAL|missing attribute: prefixlen|missing prefixlen"

@@ -38,7 +38,7 @@ t_check "add 10.20.0.0/16 with every value" \
 t_check "add 192.0.2.1 (a host, /32)" D profile add 192.0.2.1 rtt 300us
 t_check "add 0.0.0.0/0" D profile add 0.0.0.0/0 rtt 10s source learned
 t_check "add fd00:20::/32" D profile add fd00:20::/32 rtt 1.5ms jitter 250us source learned
-t_check "add 2001:db8::1/128" D profile add 2001:db8::1/128 rtt 1us bw 1bit loss 1000000
+t_check "add 2001:db8::1/128" D profile add 2001:db8::1/128 rtt 1us bw 1bit loss 100000
 t_check "add ::/0" D profile add ::/0 rtt 250ms loss 0.01%
 
 t_eq "show: one line each, IPv4 first, by prefix length" \
@@ -47,7 +47,7 @@ t_eq "show: one line each, IPv4 first, by prefix length" \
 192.0.2.1/32 rtt 300us source static
 ::/0 rtt 250ms loss 100ppm source static
 fd00:20::/32 rtt 1.5ms jitter 250us source learned
-2001:db8::1/128 rtt 1us bw 1bit loss 1000000ppm source static" "$(show)"
+2001:db8::1/128 rtt 1us bw 1bit loss 100000ppm source static" "$(show)"
 
 json_eq "show -j: every value read back" '[
  {"prefix": "0.0.0.0/0", "rtt_us": 10000000, "rttvar_us": 0, "bw_bps": 0, "loss_ppm": 0, "source": "learned"},
@@ -55,7 +55,7 @@ json_eq "show -j: every value read back" '[
  {"prefix": "192.0.2.1/32", "rtt_us": 300, "rttvar_us": 0, "bw_bps": 0, "loss_ppm": 0, "source": "static"},
  {"prefix": "::/0", "rtt_us": 250000, "rttvar_us": 0, "bw_bps": 0, "loss_ppm": 100, "source": "static"},
  {"prefix": "fd00:20::/32", "rtt_us": 1500, "rttvar_us": 250, "bw_bps": 0, "loss_ppm": 0, "source": "learned"},
- {"prefix": "2001:db8::1/128", "rtt_us": 1, "rttvar_us": 0, "bw_bps": 1, "loss_ppm": 1000000, "source": "static"}
+ {"prefix": "2001:db8::1/128", "rtt_us": 1, "rttvar_us": 0, "bw_bps": 1, "loss_ppm": 100000, "source": "static"}
 ]' profile show
 t_eq "-j -p prints the same document" "$(D -j profile show | sed -E 's/"age_ms":[0-9]+//g')" \
 	"$(D -j -p profile show | python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin), separators=(",", ":")))' |
@@ -70,7 +70,7 @@ t_eq "show source learned" "0.0.0.0/0 fd00:20::/32" "$(show source learned | awk
 t_eq "get 10.20.7.7: its /16" "10.20.0.0/16" "$(D profile get 10.20.7.7 | awk '{print $1}')"
 t_eq "get fd00:20:1::5: its /32" "fd00:20::/32" "$(D profile get fd00:20:1::5 | awk '{print $1}')"
 json_eq "get -j 2001:db8::1" '[{"prefix": "2001:db8::1/128", "rtt_us": 1, "rttvar_us": 0,
-	"bw_bps": 1, "loss_ppm": 1000000, "source": "static"}]' profile get 2001:db8::1
+	"bw_bps": 1, "loss_ppm": 100000, "source": "static"}]' profile get 2001:db8::1
 
 # replace: the new values, every unset one back to none.
 t_check "replace 10.20.0.0/16 with rtt only" D profile replace 10.20.0.0/16 rtt 50ms

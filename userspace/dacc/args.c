@@ -120,7 +120,7 @@ static int parse_source(struct cli *c, const char *word, int *out)
 	return 0;
 }
 
-/* "100", "100ppm" or "0.01%": a whole number of ppm, 0..1000000. */
+/* "100", "100ppm" or "0.01%": a whole number of ppm, 0..DACC_LOSS_MAX_PPM. */
 static int parse_loss(const char *word, uint32_t *ppm)
 {
 	size_t n = strspn(word, "0123456789.");
@@ -196,9 +196,10 @@ static int parse_values(struct cli *c, int argc, char **argv, struct dacc_profil
 				cli_invarg(c, val, "bw is a rate such as 100gbit, 10mbit or 125mbps");
 				return -1;
 			}
-			if (!v) {
-				cli_invarg(c, val, "bw must be at least %s",
-					   dacc_format_rate(b1, sizeof(b1), 1));
+			if (!v || v > DACC_BW_MAX_BPS) {
+				cli_invarg(c, val, "bw must be from %s to %s",
+					   dacc_format_rate(b1, sizeof(b1), 1),
+					   dacc_format_rate(b2, sizeof(b2), DACC_BW_MAX_BPS));
 				return -1;
 			}
 			p->bw_bps = v;
@@ -206,7 +207,8 @@ static int parse_values(struct cli *c, int argc, char **argv, struct dacc_profil
 			break;
 		case KW_LOSS:
 			if (parse_loss(val, &p->loss_ppm)) {
-				cli_invarg(c, val, "loss is a whole number of ppm from 0 to 1000000 (\"100ppm\", \"0.01%%\")");
+				cli_invarg(c, val, "loss is a whole number of ppm from 0 to %u (\"100ppm\", \"0.01%%\")",
+					   DACC_LOSS_MAX_PPM);
 				return -1;
 			}
 			p->has_loss = true;

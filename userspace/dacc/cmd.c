@@ -34,7 +34,7 @@ static void profile_usage(FILE *f)
 		"where  PREFIX := { IPV4_ADDRESS/LEN | IPV6_ADDRESS/LEN | ADDRESS }\n"
 		"       TIME := NUMBER[s|ms|us]   rtt 1us..10s, jitter 0..10s\n"
 		"       RATE := NUMBER[bit|kbit|mbit|gbit|tbit|bps|kbps|mbps|gbps]\n"
-		"       LOSS := { NUMBER[ppm] | NUMBER%% }   0..1000000ppm\n"
+		"       LOSS := { NUMBER[ppm] | NUMBER%% }   0..100000ppm (10%%)\n"
 		"       SOURCE := { static | learned }\n");
 }
 

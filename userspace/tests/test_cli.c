@@ -120,12 +120,14 @@ static void test_add_minimal_and_forms(void **state)
 	assert_true(r.p.has_rttvar);
 	assert_int_equal(r.p.rttvar_us, 0);
 
-	assert_int_equal(parse(f, "add 0.0.0.0/0 rtt 1us loss 1000000", &r), 0);
+	assert_int_equal(parse(f, "add 0.0.0.0/0 rtt 1us loss 100000", &r), 0);
 	assert_int_equal(r.p.rtt_us, 1);
-	assert_int_equal(r.p.loss_ppm, 1000000);
-	assert_int_equal(parse(f, "add ::/0 rtt 1 bw 1 loss 100%", &r), 0);
+	assert_int_equal(r.p.loss_ppm, 100000);
+	assert_int_equal(parse(f, "add ::/0 rtt 1 bw 1 loss 10%", &r), 0);
 	assert_int_equal(r.p.bw_bps, 1);
-	assert_int_equal(r.p.loss_ppm, 1000000);
+	assert_int_equal(r.p.loss_ppm, 100000);
+	assert_int_equal(parse(f, "add ::/0 rtt 1 bw 1.6tbit", &r), 0);
+	assert_true(r.p.bw_bps == 1600000000000ULL);
 }
 
 /* Each bad command line fails with a message naming the bad word. */
@@ -154,13 +156,17 @@ static void test_errors(void **state)
 		{ "add 10.0.0.0/8 rtt 1ms jitter 20s",
 		  "Error: argument \"20s\" is wrong: jitter must be from 0 to 10s\n" },
 		{ "add 10.0.0.0/8 rtt 1ms bw 0",
-		  "Error: argument \"0\" is wrong: bw must be at least 1bit\n" },
+		  "Error: argument \"0\" is wrong: bw must be from 1bit to 1.6Tbit\n" },
+		{ "add 10.0.0.0/8 rtt 1ms bw 1601gbit",
+		  "Error: argument \"1601gbit\" is wrong: bw must be from 1bit to 1.6Tbit\n" },
 		{ "add 10.0.0.0/8 rtt 1ms bw fast",
 		  "Error: argument \"fast\" is wrong: bw is a rate such as 100gbit, 10mbit or 125mbps\n" },
-		{ "add 10.0.0.0/8 rtt 1ms loss 1000001",
-		  "Error: argument \"1000001\" is wrong: loss is a whole number of ppm from 0 to 1000000 (\"100ppm\", \"0.01%\")\n" },
+		{ "add 10.0.0.0/8 rtt 1ms loss 100001",
+		  "Error: argument \"100001\" is wrong: loss is a whole number of ppm from 0 to 100000 (\"100ppm\", \"0.01%\")\n" },
+		{ "add 10.0.0.0/8 rtt 1ms loss 11%",
+		  "Error: argument \"11%\" is wrong: loss is a whole number of ppm from 0 to 100000 (\"100ppm\", \"0.01%\")\n" },
 		{ "add 10.0.0.0/8 rtt 1ms loss 1.5ppm",
-		  "Error: argument \"1.5ppm\" is wrong: loss is a whole number of ppm from 0 to 1000000 (\"100ppm\", \"0.01%\")\n" },
+		  "Error: argument \"1.5ppm\" is wrong: loss is a whole number of ppm from 0 to 100000 (\"100ppm\", \"0.01%\")\n" },
 		{ "add 10.0.0.0/8 rtt 1ms source remote",
 		  "Error: argument \"remote\" is wrong: source is \"static\" or \"learned\"\n" },
 		{ "add 10.0.0.0/8 rtt 1ms rtt 2ms",

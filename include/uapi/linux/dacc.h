@@ -13,7 +13,13 @@
 /* Limits enforced by the kernel's policy (and checked early by the CLI). */
 #define DACC_RTT_MIN_US		1U
 #define DACC_RTT_MAX_US		10000000U	/* 10 s */
-#define DACC_LOSS_MAX_PPM	1000000U
+/* A path that loses more than a tenth of its packets at random is broken,
+ * not one to model: the loss response counts a loss rate above 4 x the
+ * baseline as congestion, which at 25% would never be.
+ */
+#define DACC_LOSS_MAX_PPM	100000U
+/* Twice the 800 Gbit/s the model's fixed point is sized for. */
+#define DACC_BW_MAX_BPS		1600000000000ULL
 
 /* Where a profile came from: set by the operator, or learned by daccd. */
 enum dacc_source {
@@ -26,7 +32,7 @@ enum dacc_source {
 
 enum {
 	DACC_CMD_UNSPEC,
-	DACC_CMD_PROFILE_ADD,	/* create or replace; NLM_F_EXCL: fail if present */
+	DACC_CMD_PROFILE_ADD,	/* NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE as rtnetlink */
 	DACC_CMD_PROFILE_DEL,	/* exact prefix */
 	DACC_CMD_PROFILE_GET,	/* doit: longest-prefix match of an address;
 				 * dumpit: every profile of the namespace
