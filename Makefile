@@ -4,6 +4,8 @@
 #   make            module (kmod/tcp_dacc.ko) and userspace programs
 #   make demo       boot the VM and show dacc against cubic and bbr
 #   make check      deps if missing, build, checkpatch, unit tests, VM selftests
+#   make check-debug  the VM selftests, netlink fuzzer and churn under a debug
+#                   kernel (KASAN, lockdep, kmemleak...; built once, cached)
 #   make bench      the benchmark scenarios of DESIGN.md in the VM
 #   make sim        the scale grid in the simulator (and ns-3), bench/results/sim
 #   make deps       install the Debian packages this project needs
@@ -33,7 +35,7 @@ LSRC_STAMP := $(LSRC)/.stamp
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
-.PHONY: all module userspace deps deps-if-missing check unit selftests checkpatch \
+.PHONY: all module userspace deps deps-if-missing check check-debug unit selftests checkpatch \
 	demo bench sim install uninstall clean linux-source
 
 all: module userspace
@@ -80,6 +82,9 @@ selftests: $(LSRC_STAMP)
 
 check: deps-if-missing
 	$(Q)$(TOP)/scripts/check.sh
+
+check-debug: deps-if-missing
+	$(Q)$(TOP)/scripts/check-debug.sh
 
 demo: deps-if-missing
 	$(Q)$(MAKE) -C $(VM_KDIR_NOW) M=$(TOP) modules >/dev/null

@@ -46,22 +46,16 @@ static struct netlink_range_validation dacc_bw_range __ro_after_init = {
 	.max = DACC_BW_MAX_BPS,
 };
 
-static int dacc_validate_family(const struct nlattr *attr,
-				struct netlink_ext_ack *extack)
-{
-	u16 family = nla_get_u16(attr);
-
-	if (family == AF_INET || family == AF_INET6)
-		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, attr, "family must be AF_INET or AF_INET6");
-	return -EINVAL;
-}
-
 #define DACC_READ_ONLY { .type = NLA_REJECT, .reject_message = "read-only attribute" }
 
 static const struct nla_policy dacc_profile_policy[DACC_A_PROFILE_MAX + 1] = {
 	[DACC_A_PROFILE_PAD]		= { .type = NLA_REJECT },
-	[DACC_A_PROFILE_FAMILY]		= NLA_POLICY_VALIDATE_FN(NLA_U16, dacc_validate_family),
+	/* Not NLA_POLICY_VALIDATE_FN: 6.1 dumps the policy of an attribute
+	 * with a bad length into the extack, reads the function pointer as
+	 * min/max and WARNs (lib/nlattr.c, nla_get_range_unsigned()): any
+	 * user could.  dacc_nl_key() takes AF_INET or AF_INET6.
+	 */
+	[DACC_A_PROFILE_FAMILY]		= NLA_POLICY_MAX(NLA_U16, AF_INET6),
 	[DACC_A_PROFILE_ADDR]		= NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
 	[DACC_A_PROFILE_PREFIXLEN]	= NLA_POLICY_MAX(NLA_U8, 128),
 	[DACC_A_PROFILE_RTT_US]		= NLA_POLICY_FULL_RANGE(NLA_U32, &dacc_rtt_range),
@@ -115,6 +109,11 @@ static int dacc_nl_key(struct nlattr *nest, struct nlattr **tb, bool need_plen,
 	}
 	memset(key, 0, sizeof(*key));
 	key->family = nla_get_u16(tb[DACC_A_PROFILE_FAMILY]);
+	if (key->family != AF_INET && key->family != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[DACC_A_PROFILE_FAMILY],
+				    "family must be AF_INET or AF_INET6");
+		return -EINVAL;
+	}
 	bits = key->family == AF_INET ? 32 : 128;
 	len = bits / 8;
 	if (nla_len(tb[DACC_A_PROFILE_ADDR]) != len) {

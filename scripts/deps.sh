@@ -11,6 +11,7 @@ pkgs=(
 	libmnl-dev libjson-c-dev libcmocka-dev libconfig-dev
 	python3 python3-pyroute2 python3-yaml gnuplot-nox
 	libns3-dev g++
+	flex bison libelf-dev libssl-dev
 )
 
 missing=()

@@ -195,4 +195,12 @@ t_eq "-batch names the bad word and the failing line" \
 Command failed $batch:2" "$rc:$out"
 t_eq "-batch applied the line before, not the one after" "10.7.0.0/16 rtt 7ms" \
 	"$(D profile show | grep -E '^10\.[789]\.' | sed 's/ source.*//')"
+sed -i 's/^profile add 10.7/profile replace 10.7/' "$batch"
+out=$(D -force -batch "$batch" 2>&1)
+rc=$?
+t_eq "-force -batch names the bad line, goes on, and fails" \
+	"1:Error: argument \"0\" is wrong: rtt must be from 1us to 10s
+Command failed $batch:2" "$rc:$out"
+t_eq "-force -batch applied the lines before and after" "10.7.0.0/16 rtt 7ms
+10.9.0.0/16 rtt 9ms" "$(D profile show | grep -E '^10\.[789]\.' | sed 's/ source.*//')"
 t_done

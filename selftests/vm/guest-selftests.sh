@@ -3,9 +3,14 @@
 # Run inside the VM: every TEST_PROGS script of selftests/Makefile (or the
 # ones named as arguments), each bounded in time, then check the kernel log.
 # A script that dies without reporting a failure is reported failed here.
+# Leading NAME=VALUE arguments are exported first (SELFTEST_TIMEOUT=900).
 top=${DACC_TOP:-/dacc}
 cd "$top/selftests" || exit 1
 . "$top/selftests/vm/kernel.sh"
+while [ $# -gt 0 ] && [[ $1 =~ ^[A-Z_][A-Z0-9_]*= ]]; do
+	export "${1?}"
+	shift
+done
 
 if [ $# -gt 0 ]; then
 	tests="$*"

@@ -13,6 +13,7 @@ shift 3
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
+. "$here/kernel.sh"
 root=$(mktemp -d /tmp/dacc-initramfs.XXXXXX)
 trap 'rm -rf "$root"' EXIT
 chmod 755 "$root"
@@ -93,24 +94,31 @@ for a in $(/bin/busybox --list); do
 		ln -s busybox "$root/bin/$a"
 done
 
-# Kernel modules: the list and everything they depend on.
-mods="virtio_pci virtio_blk virtio_rng veth sch_netem sch_tbf sch_fq sch_htb sch_prio
-      sch_ingress ifb act_mirred cls_u32 cls_matchall tcp_bbr tcp_hybla tcp_htcp
-      tcp_illinois tcp_vegas tcp_westwood inet_diag tcp_diag udp_diag sock_diag"
-for m in $mods; do
-	modprobe -S "$kver" --show-depends "$m" 2>/dev/null | awk '$1 == "insmod" { print $2 }'
-done | sort -u | while read -r ko; do
-	copy_path "$ko"
-done
-for f in modules.order modules.builtin modules.builtin.modinfo; do
-	[ -e "/lib/modules/$kver/$f" ] && copy_path "/lib/modules/$kver/$f"
-done
-depmod -b "$root" "$kver"
+# Kernel modules: the list and everything they depend on; a kernel of our
+# own (VM_MODROOT, the debug kernel) brings its whole, small, module tree.
+if [ -n "${VM_MODROOT:-}" ]; then
+	mkdir -p "$root/lib/modules"
+	cp -a "$VM_MODROOT/lib/modules/$kver" "$root/lib/modules/"
+else
+	for m in $VM_MODULES; do
+		modprobe -S "$kver" --show-depends "$m" 2>/dev/null | awk '$1 == "insmod" { print $2 }'
+	done | sort -u | while read -r ko; do
+		copy_path "$ko"
+	done
+	for f in modules.order modules.builtin modules.builtin.modinfo; do
+		[ -e "/lib/modules/$kver/$f" ] && copy_path "/lib/modules/$kver/$f"
+	done
+	depmod -b "$root" "$kver"
+fi
 
 # The repository (without git data) and the programs' libraries.
 mkdir -p "$root/dacc"
 tar -C "$top" --exclude=.git --exclude=./build/linux-source --exclude='*.o' \
 	--exclude='*.cmd' --exclude=bench/results -cf - . | tar -C "$root/dacc" -xf -
+# The module built for a kernel of our own replaces the stock kernel's.
+if [ -n "${VM_DACC_KO:-}" ]; then
+	cp "$VM_DACC_KO" "$root/dacc/kmod/tcp_dacc.ko"
+fi
 find "$root/dacc" -type f -perm -u+x | while read -r f; do
 	if head -c 4 "$f" | grep -q ELF; then
 		for lib in $(ldd "$f" 2>/dev/null | grep -oE '/[^ ]+' || true); do

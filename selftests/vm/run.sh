@@ -32,8 +32,23 @@ shift
 [ -f "$script" ] || { echo "run.sh: script \"$script\" not found" >&2; exit 2; }
 
 . "$here/kernel.sh" || exit 2
-kver=$(vm_kernel_version) || { echo "run.sh: no linux-image-cloud-amd64 installed (run: make deps)" >&2; exit 2; }
-vmlinuz=/boot/vmlinuz-$kver
+append="console=ttyS0 loglevel=5 panic=-1 slab_nomerge rdinit=/init tsc=reliable mitigations=off"
+if [ -n "${VM_KERNEL_DIR:-}" ]; then
+	# A kernel of our own (scripts/debug-kernel.sh): its image, its
+	# modules, and tcp_dacc.ko built for it (VM_DACC_KO).
+	kver=$(cat "$VM_KERNEL_DIR/kver" 2>/dev/null) ||
+		{ echo "run.sh: $VM_KERNEL_DIR holds no built kernel (scripts/debug-kernel.sh)" >&2; exit 2; }
+	vmlinuz=$VM_KERNEL_DIR/bzImage
+	export VM_MODROOT=$VM_KERNEL_DIR/root
+	[ -r "${VM_DACC_KO:-}" ] || { echo "run.sh: VM_DACC_KO must name tcp_dacc.ko built for $kver" >&2; exit 2; }
+	export VM_DACC_KO
+else
+	kver=$(vm_kernel_version) || { echo "run.sh: no linux-image-cloud-amd64 installed (run: make deps)" >&2; exit 2; }
+	vmlinuz=/boot/vmlinuz-$kver
+	# SLUB's cheap checks (red zones, poisoning, sanity, owner tracking):
+	# slab corruption shows as a "BUG kmalloc-..." report.
+	append="$append slub_debug=FZPU"
+fi
 [ -r "$vmlinuz" ] || { echo "run.sh: $vmlinuz is missing or unreadable" >&2; exit 2; }
 command -v qemu-system-x86_64 >/dev/null || { echo "run.sh: qemu-system-x86_64 missing (run: make deps)" >&2; exit 2; }
 
@@ -53,7 +68,7 @@ timeout --foreground -k 5 "$timeout_s" \
 	qemu-system-x86_64 -accel tcg -cpu max -smp "${VM_CPUS:-2}" -m "${VM_MEM:-2048}" \
 		-nodefaults -no-reboot -display none -serial stdio \
 		-kernel "$vmlinuz" -initrd "$work/initramfs.cpio" \
-		-append "console=ttyS0 loglevel=5 panic=-1 slab_nomerge rdinit=/init tsc=reliable mitigations=off" \
+		-append "$append ${VM_APPEND:-}" \
 		-drive "file=$work/out.img,if=virtio,format=raw" \
 		-device virtio-rng-pci \
 	</dev/null 2>&1 | tr -d '\r' | tee "$log"

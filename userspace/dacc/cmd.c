@@ -19,7 +19,7 @@ void cli_usage(FILE *f)
 		"       dacc [ OPTIONS ] -batch FILE\n"
 		"where  OBJECT := { profile | stats | monitor | help }\n"
 		"       OPTIONS := { -V[ersion] | -j[son] | -p[retty] | -s[tats] |\n"
-		"                    -n[etns] NAME | -b[atch] FILE | -h[elp] }\n");
+		"                    -n[etns] NAME | -b[atch] FILE | -f[orce] | -h[elp] }\n");
 }
 
 static void profile_usage(FILE *f)

@@ -40,14 +40,16 @@ static int enter_netns(const char *name)
 	return 0;
 }
 
-/* One command a line; stop at the first that fails and name its line. */
+/* One command a line; stop at the first that fails and name its line
+ * (with -force, as iproute2's: name it and go on; the status is still 1).
+ */
 static int run_batch(struct cli *c, const char *name)
 {
 	FILE *f = strcmp(name, "-") ? fopen(name, "r") : stdin;
 	char *line = NULL, *argv[BATCH_MAX_WORDS];
 	const char *why;
 	size_t cap = 0;
-	int lineno = 0, argc, rc = 0;
+	int lineno = 0, argc, rc = 0, failed = 0;
 
 	if (!f) {
 		fprintf(stderr, "Cannot open file \"%s\" for reading: %s\n", name,
@@ -65,13 +67,16 @@ static int run_batch(struct cli *c, const char *name)
 		}
 		if (rc) {
 			fprintf(stderr, "Command failed %s:%d\n", name, lineno);
-			break;
+			failed = 1;
+			if (!c->force)
+				break;
+			rc = 0;
 		}
 	}
 	free(line);
 	if (f != stdin)
 		fclose(f);
-	return rc;
+	return failed;
 }
 
 int main(int argc, char **argv)
@@ -83,6 +88,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ "netns", required_argument, NULL, 'n' },
 		{ "batch", required_argument, NULL, 'b' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -116,7 +122,7 @@ next:
 		    !strcmp(argv[i], "--netns") || !strcmp(argv[i], "--batch"))
 			i++;
 	}
-	while ((opt = getopt_long(argc, argv, "+jpsVn:b:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+jpsVn:b:fh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			c.json = true;
@@ -135,6 +141,9 @@ next:
 			break;
 		case 'b':
 			batch = optarg;
+			break;
+		case 'f':
+			c.force = true;
 			break;
 		case 'h':
 			cli_usage(stdout);

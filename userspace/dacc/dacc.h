@@ -53,6 +53,7 @@ struct cli {
 	FILE *err;		/* messages; stderr */
 	struct out out;
 	bool json, pretty, stats;
+	bool force;		/* -force: a batch goes on past failed lines */
 	const char *netns;
 	struct dacc_nl *nl;	/* opened on first use */
 };
