@@ -51,7 +51,7 @@ out=$(mktemp)
 VM_KERNEL_DIR=$dir VM_DACC_KO=$kmod/kmod/tcp_dacc.ko VM_MEM=${VM_MEM:-3072} \
 	VM_TIMEOUT=${VM_TIMEOUT:-3600} \
 	selftests/vm/run.sh -o build/debug-out selftests/vm/guest-selftests.sh \
-	SELFTEST_TIMEOUT=900 $tests 2>&1 | tee "$out" | tap
+	SELFTEST_TIMEOUT=900 NETLINK_FUZZ_N=${NETLINK_FUZZ_N:-100000} $tests 2>&1 | tee "$out" | tap
 rc=${PIPESTATUS[0]}
 if [ "$rc" != 0 ] && ! grep -q '^not ok' "$out"; then
 	echo "not ok - the debug VM run: $(grep 'run.sh: FAIL' "$out" | head -n 1)" | tap
