@@ -43,7 +43,10 @@
  * it each round, one below grows toward it by an eighth: FAST alone closes
  * such a gap by q / RTT a round (minutes at 150 ms with 150 us of queue).
  *
- * Start.  With a bandwidth hint the flow starts at one BDP (hint x base RTT)
+ * Start.  A window the kernel chose (a route's initcwnd, 1 after a
+ * retransmitted SYN) is the first flight, and a connection switched to dacc
+ * mid-flow keeps its window.  Else with a bandwidth hint the flow starts at
+ * one BDP (hint x base RTT)
  * plus alpha, paced at the hint: full rate from the first round.  The hint
  * is the path's, not the flow's: the n-th connection holding the profile
  * takes 1/n^2 of it (any number starting at once send 1.64 BDP).  Without
@@ -57,7 +60,12 @@
  * backlog's delay), or if the smoothed loss fraction exceeds max(5%, 4 x
  * the profile's loss baseline); then w shrinks to 0.7 w, at most once a
  * round.  Isolated random loss is retransmitted and otherwise ignored.  A
- * retransmission timeout halves the window.  A loss rate above that limit
+ * retransmission timeout halves the window (undo goes back to the window
+ * before an episode's first RTO).  The kernel runs no PRR for a
+ * cong_control algorithm: in Recovery the window is what is in flight plus
+ * what each ACK delivers for the first round (packet conservation), then,
+ * and in Loss after an RTO, it grows back by what each ACK delivers, to
+ * the model's (bbr's rules).  A loss rate above that limit
  * halves alpha, and so does one above max(0.2%, 4 x the baseline) while
  * the queue holds more than our backlog (hinted flows): a switch buffer
  * smaller than the flows' N x alpha overflows below the queue threshold.
@@ -151,14 +159,6 @@ static void dacc_set_pacing_rate(struct sock *sk, const struct dacc *ca)
 	sk->sk_pacing_rate = min_t(u64, rate, READ_ONCE(sk->sk_max_pacing_rate));
 }
 
-static void dacc_apply(struct sock *sk, const struct dacc *ca)
-{
-	struct tcp_sock *tp = tcp_sk(sk);
-
-	tcp_snd_cwnd_set(tp, min(dacc_model_cwnd(&ca->m), tp->snd_cwnd_clamp));
-	dacc_set_pacing_rate(sk, ca);
-}
-
 /* Per-profile counters, about once a round: keeps atomics off the ACK path. */
 static void dacc_report(struct sock *sk, struct dacc *ca)
 {
@@ -183,6 +183,13 @@ static void dacc_init(struct sock *sk)
 		.mss = tp->mss_cache,
 		.alpha_pkts = READ_ONCE(alpha_pkts),
 		.qtarget_us = READ_ONCE(qtarget_us),
+		/* The kernel's window: tcp_init_transfer() set it (a route's
+		 * initcwnd, 1 after a retransmitted SYN) just before; or the
+		 * connection has sent data already and switched to dacc
+		 * (TCP_CONGESTION): the model keeps it (dacc_model_init()).
+		 */
+		.cwnd = tp->srtt_us ? tcp_snd_cwnd(tp) : 0,
+		.established = tp->data_segs_out > 0,
 	};
 
 	ca->ps = dacc_profile_attach(sk, &path);
@@ -192,6 +199,8 @@ static void dacc_init(struct sock *sk)
 		cfg.loss_ppm = path.loss_ppm;
 		cfg.share = dacc_pstats_users(ca->ps);	/* this one included */
 	}
+	if (cfg.established && tcp_min_rtt(tp) != ~0U)
+		cfg.srtt_us = tcp_min_rtt(tp);	/* its lowest RTT, not the last */
 	ca->acct_kb = (u32)(tp->bytes_acked >> 10);
 	ca->acct_retrans = tp->total_retrans;
 	dacc_model_init(&ca->m, &cfg, dacc_now_us(tp), tp->delivered);
@@ -199,7 +208,8 @@ static void dacc_init(struct sock *sk)
 	 * window now; one that starts before only its pacing.
 	 */
 	if (tp->srtt_us)
-		tcp_snd_cwnd_set(tp, min(dacc_model_cwnd(&ca->m), tp->snd_cwnd_clamp));
+		tcp_snd_cwnd_set(tp, min3(dacc_model_cwnd(&ca->m), tp->snd_cwnd_clamp,
+					  cfg.cwnd < DACC_MIN_CWND ? cfg.cwnd : ~0U));
 	dacc_set_pacing_rate(sk, ca);
 	cmpxchg(&sk->sk_pacing_status, SK_PACING_NONE, SK_PACING_NEEDED);
 }
@@ -253,17 +263,23 @@ static void dacc_cong_control(struct sock *sk, const struct rate_sample *rs)
 		/* the profile's bulk flows, this one among them: a read */
 		.share = ca->ps ? dacc_pstats_bulk_flows(ca->ps) + !ca->m.bulk : 0,
 	};
-	bool bulk = ca->m.bulk;
+	bool bulk = ca->m.bulk, round;
+	u32 cwnd;
 
 	if (rs->delivered < 0 || rs->interval_us <= 0) {
 		/* No valid sample (e.g. a pure loss marking): losses only. */
 		a.prior_delivered = ca->m.round_start_delivered - 1;
 	}
-	if (dacc_model_on_ack(&ca->m, &a))
+	round = dacc_model_on_ack(&ca->m, &a);
+	if (round)
 		dacc_report(sk, ca);
 	if (ca->ps && ca->m.bulk != bulk)
 		dacc_pstats_bulk(ca->ps, ca->m.bulk);	/* at a round's end */
-	dacc_apply(sk, ca);
+	/* In Recovery and Loss, packet conservation (bbr's rules). */
+	cwnd = dacc_model_recovery_cwnd(&ca->m, tcp_snd_cwnd(tp), a.inflight,
+					max_t(int, rs->acked_sacked, 0), a.losses, round);
+	tcp_snd_cwnd_set(tp, min(cwnd, tp->snd_cwnd_clamp));
+	dacc_set_pacing_rate(sk, ca);
 }
 
 static u32 dacc_ssthresh(struct sock *sk)
@@ -280,12 +296,24 @@ static u32 dacc_undo_cwnd(struct sock *sk)
 	return dacc_model_undo(&ca->m);
 }
 
+/* Called before icsk_ca_state changes, on every RTO too (Loss to Loss). */
 static void dacc_set_state(struct sock *sk, u8 new_state)
 {
 	struct dacc *ca = inet_csk_ca(sk);
+	u8 old = inet_csk(sk)->icsk_ca_state;
 
-	if (new_state == TCP_CA_Loss)
-		dacc_model_on_rto(&ca->m, tcp_sk(sk)->mss_cache);
+	switch (new_state) {
+	case TCP_CA_Loss:
+		dacc_model_on_rto(&ca->m, tcp_sk(sk)->mss_cache, old < TCP_CA_Recovery);
+		ca->m.recov = DACC_RECOV_GROW;
+		break;
+	case TCP_CA_Recovery:
+		ca->m.recov = DACC_RECOV_ENTER;
+		break;
+	default:
+		ca->m.recov = DACC_RECOV_NONE;
+		break;
+	}
 }
 
 static void dacc_cwnd_event(struct sock *sk, enum tcp_ca_event event)

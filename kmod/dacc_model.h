@@ -128,6 +128,14 @@ enum dacc_mode {
 	DACC_CHECK = 3,		/* COMPETE, our own queue drained: is it still? */
 };
 
+/* The kernel's loss recovery, as the glue tells it (dacc_model_recovery_cwnd()). */
+enum dacc_recov {
+	DACC_RECOV_NONE = 0,	/* Open, Disorder, CWR: the window is the model's */
+	DACC_RECOV_ENTER = 1,	/* Recovery began: its first ACK */
+	DACC_RECOV_CONSERVE = 2,	/* ... the rest of its first round */
+	DACC_RECOV_GROW = 3,	/* later in Recovery, and in Loss (after an RTO) */
+};
+
 /* What the flow knows at init: the profile (zeros without one). */
 struct dacc_model_cfg {
 	u32 prof_rtt_us;	/* profile base RTT, 0: none */
@@ -138,6 +146,12 @@ struct dacc_model_cfg {
 	u32 alpha_pkts;		/* backlog target without a hint */
 	u32 qtarget_us;		/* backlog target with a hint, as queue time */
 	u32 share;		/* dacc flows on the profile now, this one too; 0: 1 */
+	/* The kernel's window when the flow comes to dacc, packets (0:
+	 * unknown); established: it comes mid-flow (TCP_CONGESTION on a
+	 * connection that has sent data).  See dacc_model_init().
+	 */
+	u32 cwnd;
+	bool established;
 };
 
 /* One ACK, as the congestion ops see it. */
@@ -196,7 +210,8 @@ struct dacc_model {
 	   start_high:3;	/* consecutive START samples showing a queue, saturates */
 	u8 comp_rounds:4,	/* consecutive rounds with a high queue, saturates */
 	   bulk:1,		/* the last round was window-limited (see dacc_ack.share) */
-	   q_hi:1;		/* the last CRUISE round's queue was above 3 x alpha's (hinted) */
+	   q_hi:1,		/* the last CRUISE round's queue was above 3 x alpha's (hinted) */
+	   recov:2;		/* enum dacc_recov: the kernel's loss recovery */
 	u8 mode:2,		/* enum dacc_mode */
 	   cwnd_limited:1,	/* some ACK of the round was window-limited */
 	   probe_rtt:1,		/* this round drains 2 alpha to renew min RTT */
@@ -496,6 +511,16 @@ static inline void dacc_model_init(struct dacc_model *m, const struct dacc_model
 		m->w = DACC_INIT_CWND << DACC_W_SHIFT;
 		m->mode = DACC_START;
 		dacc_model_set_pacing(m, mss, DACC_START_GAIN);
+	}
+	/* The kernel's own window when the flow comes to dacc: one it chose
+	 * (a route's initcwnd, 1 after a retransmitted SYN) is the
+	 * operator's or the path's word, over the profile's start; a flow
+	 * switched to dacc mid-flow keeps the window it has, in CRUISE.
+	 */
+	if (c->cwnd && (c->established || c->cwnd != DACC_INIT_CWND)) {
+		m->w = dacc_clamp_w((u64)c->cwnd << DACC_W_SHIFT);
+		m->mode = c->established ? DACC_CRUISE : DACC_START;
+		dacc_model_set_pacing(m, mss, c->established ? DACC_CRUISE_GAIN : DACC_START_GAIN);
 	}
 	m->prior_w = m->w;
 	m->undo_w = m->w;
@@ -1130,14 +1155,54 @@ static inline u32 dacc_model_on_loss(struct dacc_model *m)
 	return dacc_model_cwnd(m);
 }
 
-/* Retransmission timeout: halve, and no more exponential start. */
-static inline void dacc_model_on_rto(struct dacc_model *m, u32 mss)
+/* Retransmission timeout: halve, and no more exponential start.  The
+ * kernel tells every RTO, the repeated ones of an episode too: undo goes
+ * back to the window before the episode's first (first: this one began
+ * it, from Open, Disorder or CWR; an RTO in Recovery keeps Recovery's).
+ * Three RTOs of a window of 1000 were undone to 250.
+ */
+static inline void dacc_model_on_rto(struct dacc_model *m, u32 mss, bool first)
 {
-	m->undo_w = m->w;
+	if (first)
+		m->undo_w = m->w;
 	m->w = dacc_clamp_w(m->w >> 1);
 	if (m->mode == DACC_START)
 		m->mode = DACC_CRUISE;
 	dacc_model_set_pacing(m, mss, DACC_CRUISE_GAIN);
+}
+
+/* The window during the kernel's loss recovery.  With cong_control the
+ * kernel runs no PRR and keeps no packet conservation: the algorithm sets
+ * cwnd on every ACK, and writing the model's window there (which random
+ * loss leaves as it was, an RTO halves) sends it at once into a path that
+ * has just lost packets.  bbr's rules: on the first ACK of Recovery, what
+ * is in flight plus what this ACK delivered; for the rest of its first
+ * round (at most one RTT: until the model's round ends), never below that
+ * (one packet out for one delivered); then, and in Loss after an RTO
+ * (from the kernel's window of one), up by at most what each ACK
+ * delivered, to the model's window.  Losses come off first.
+ */
+static inline u32 dacc_model_recovery_cwnd(struct dacc_model *m, u32 cwnd, u32 inflight,
+					   u32 acked, u32 losses, bool round_end)
+{
+	u32 w = dacc_model_cwnd(m);
+
+	if (m->recov == DACC_RECOV_NONE)
+		return w;
+	cwnd = cwnd > losses ? cwnd - losses : 1;
+	switch (m->recov) {
+	case DACC_RECOV_ENTER:
+		m->recov = DACC_RECOV_CONSERVE;
+		return dacc_max_u32(inflight + acked, 1);
+	case DACC_RECOV_CONSERVE:
+		if (!round_end)
+			return dacc_max_u32(cwnd, inflight + acked);
+		m->recov = DACC_RECOV_GROW;
+		break;
+	default:
+		break;
+	}
+	return dacc_max_u32(dacc_min_u32(cwnd + acked, w), 1);
 }
 
 /* The loss was spurious: back to where we were. */

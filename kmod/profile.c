@@ -450,6 +450,7 @@ static void dacc_plens_clear(unsigned long *plens, unsigned int nbits)
 unsigned int dacc_profile_flush(struct dacc_table *t, int source)
 {
 	struct dacc_profile *p, *next;
+	struct rb_root old;
 	unsigned int n = 0;
 
 	lockdep_assert_held(&t->lock);
@@ -466,14 +467,15 @@ unsigned int dacc_profile_flush(struct dacc_table *t, int source)
 	/* Readers walking the tree see it emptied at once (its root), then
 	 * the entries go after a grace period; none is freed under a walk.
 	 */
+	old = t->root;
 	write_seqcount_begin(&t->seq);
-	rbtree_postorder_for_each_entry_safe(p, next, &t->root, rb) {
+	WRITE_ONCE(t->root.rb_node, NULL);
+	write_seqcount_end(&t->seq);
+	rbtree_postorder_for_each_entry_safe(p, next, &old, rb) {
 		rhashtable_remove_fast(&t->ht, &p->node, dacc_ht_params);
 		call_rcu(&p->rcu, dacc_profile_free_rcu);
 		n++;
 	}
-	WRITE_ONCE(t->root.rb_node, NULL);
-	write_seqcount_end(&t->seq);
 	memset(t->plen_count4, 0, sizeof(t->plen_count4));
 	memset(t->plen_count6, 0, sizeof(t->plen_count6));
 	/* Bit by bit: lookups test them without the lock (test_bit). */

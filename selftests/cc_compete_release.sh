@@ -55,10 +55,12 @@ fi
 # Measured 29.8-30.1 ms, 31.5 with the host's CPUs busy; beside cubic,
 # 96-113 ms.  40 ms leaves room for the hosts and none for a flow that
 # keeps 20 ms of queue.
+t_figures
 if awk -v a="${after:-999}" 'BEGIN { exit !(a <= 40) }'; then
 	t_ok "after cubic left, the dacc flows gave the queue back: RTT ${after} ms"
 else
 	t_fail "after cubic left, the dacc flows gave the queue back" "RTT <= 40 ms" \
 		"got: ${after:-nothing}"
 fi
+t_figures_end
 t_done

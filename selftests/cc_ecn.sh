@@ -91,10 +91,12 @@ fi
 # RFC 3168's halving bears (cubic, the reference, keeps a window of about
 # 10: 2.8-6.9 Mbit/s); dacc's cut of at most a fifth a round (RFC 8511)
 # kept 10.7-14.1.  Half of that, the link at a third.
+t_figures
 if awk -v a="${mbit_on:-0}" 'BEGIN { exit !(a >= 7) }'; then
 	t_ok "with ECN dacc keeps >= 7 Mbit/s: ${mbit_on} (cubic ${mbit_ref})"
 else
 	t_fail "with ECN dacc keeps >= 7 Mbit/s" "expected >= 7 Mbit/s" \
 		"got: ${mbit_on:-nothing} Mbit/s (cubic ${mbit_ref:-nothing})"
 fi
+t_figures_end
 t_done

@@ -75,11 +75,13 @@ out=$(flows 8 5601)
 echo "$out" | sed 's/^/# alone: /'
 a1=$(echo "$out" | awk '$1 == 5601 { print $2 }')
 alone=$(echo "$out" | awk '$1 == "sum" { print $2 }')
+t_figures
 if awk -v a="${a1:-0}" 'BEGIN { exit !(a >= 7.5) }'; then
 	t_ok "a flow alone keeps alpha 8: cwnd_gain ${a1}"
 else
 	t_fail "a flow alone keeps alpha 8" "expected cwnd_gain >= 7.5" "got: ${a1:-nothing}"
 fi
+t_figures_end
 
 # Three bulk flows: a third each (2.7 packets; at most 4 leaves room for
 # a flow that is counted a round late), equal rates, the link full.
@@ -114,6 +116,7 @@ fi
 # with 1 Mbit/s of iperf3's 128 KB writes the others' alpha was 2.9-3.2.)
 out=$(flows 12 5621,5622 & sleep 0.2; flows 11 5623 -b 8k -l 100)
 echo "$out" | sed 's/^/# two and a slow one: /'
+t_figures
 if echo "$out" | awk '$1 == 5621 || $1 == 5622 { n++; if ($2 < 3 || $2 > 5) bad++ }
 		      END { exit !(n == 2 && !bad) }'; then
 	t_ok "a nearly idle flow of the profile is not counted: $(echo "$out" |
@@ -123,6 +126,7 @@ else
 		"expected the two bulk flows at cwnd_gain 4 (in [3, 5])" \
 		"got: $(echo "$out" | tr '\n' ';')"
 fi
+t_figures_end
 
 # All closed: the count is back to none, a flow alone has alpha 8 again.
 out=$(flows 8 5631)

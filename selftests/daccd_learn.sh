@@ -65,6 +65,7 @@ site_ok()
 	got=$(prof snd "$2" rtt_us)
 	within "$got" "$1" || within_path "$got" "$1" "${3:-0}"
 }
+t_figures
 for s in $DACCD_SITES; do
 	IFS=: read -r n p t d i <<<"$s"
 	want=$((2 * d))
@@ -77,11 +78,14 @@ for s in $DACCD_SITES; do
 			"got:      $got us"
 	fi
 done
+t_figures_end
 
 if wait_for 30 prof_learned snd fd00:13::/64; then
 	got=$(prof snd fd00:13::/64 rtt_us)
+	t_figures
 	within "$got" 100000 && t_ok "far over IPv6: learned rtt $got us" ||
 		t_fail "far over IPv6: rtt within tolerance" "expected: 100000 us" "got: $got us"
+	t_figures_end
 else
 	t_fail "far over IPv6: learned profile" "expected: fd00:13::/64 learned" \
 		"got: $(nsx snd "$DACC" profile show 2>&1)"

@@ -31,7 +31,7 @@ done
 # One writer's stream: replaces (creating) and deletes of 1028 prefixes
 # around the servers' (the connections' profiles come and go), a flush now
 # and then.
-awk 'BEGIN { srand(7); for (i = 0; i < 20000; i++) {
+awk 'BEGIN { srand(7); for (i = 0; i < 2000; i++) {
 	if (rand() < 0.5) p = sprintf("10.9.%d.0/24", int(rand() * 4))
 	else p = sprintf("10.9.%d.%d/32", int(rand() * 4), int(rand() * 256))
 	r = rand()
@@ -169,8 +169,15 @@ slab_empty()
 {
 	awk '$1 ~ /^dacc_/ && $2 != 0 { bad = 1 } END { exit bad }' /proc/slabinfo
 }
-t_check "the module's caches are empty once sockets and profiles are gone" \
-	wait_for 30 slab_empty
+if [ "$DACC_DEBUG_KERNEL" = 1 ]; then
+	# KASAN's quarantine holds freed objects, still counted in slabinfo;
+	# rmmod's kmem_cache_destroy() flushes it and reports what remains.
+	t_skip "the module's caches are empty once sockets and profiles are gone" \
+		"KASAN's quarantine keeps freed objects counted (rmmod checks instead)"
+else
+	t_check "the module's caches are empty once sockets and profiles are gone" \
+		wait_for 30 slab_empty
+fi
 t_check "rmmod once the last socket has gone" wait_for 30 rmmod tcp_dacc
 
 # Load, burst, unload.

@@ -521,7 +521,7 @@ static void flow_rto(struct sim *s, struct sim_flow *f)
 		f->msg_sent -= s->mss;
 	}
 	if (f->cc == SIM_DACC)
-		dacc_model_on_rto(&f->m, s->mss);
+		dacc_model_on_rto(&f->m, s->mss, true);	/* no episodes here */
 	else
 		f->cwnd = 2;
 	f->pending_losses += n;

@@ -3,15 +3,19 @@
  *
  *   daccperf -s -p PORT -n FLOWS [-i MS] [-o FILE]
  *   daccperf -c ADDR -p PORT [-C ALGO] (-b BYTES | -t SECONDS) [-I ID]
- *            [-S MS -o FILE]
+ *            [-S MS -o FILE] [-X ALGO@SECONDS]
  *
  * The client takes CLOCK_MONOTONIC just before connect() and sends it in a
  * 16-byte header; the server (same host, another namespace, same clock)
  * records when each byte arrives, so a flow's completion time is "connect()
  * to the last byte read", and its goodput per interval is what the
  * application saw.  When FLOWS flows have closed the server prints one JSON
- * object.  The client can sample its socket's TCP_INFO (cwnd, pacing rate,
- * RTT: what ss -ti shows) every MS milliseconds into FILE.
+ * object.  The client can sample its socket's TCP_INFO every MS
+ * milliseconds into FILE, a line each: seconds since connect(), cwnd,
+ * pacing rate (bit/s), RTT (us), delivery rate (bit/s), retransmissions,
+ * then the congestion state (0 Open ... 4 Loss), packets in flight and
+ * packets delivered.  -X switches the connection to ALGO (TCP_CONGESTION)
+ * SECONDS after connect(), mid-flow.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -55,7 +59,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: daccperf -s -p PORT -n FLOWS [-i MS] [-o FILE]\n"
 		"       daccperf -c ADDR -p PORT [-C ALGO] (-b BYTES | -t SECONDS) [-I ID]\n"
-		"                [-S MS -o FILE]\n");
+		"                [-S MS -o FILE] [-X ALGO@SECONDS]\n");
 	return 2;
 }
 
@@ -165,14 +169,18 @@ static void sample(int fd, uint64_t t0, FILE *out)
 
 	if (!out || getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
 		return;
-	fprintf(out, "%.3f %u %llu %u %llu %u\n", (double)(now_ns() - t0) / 1e9, ti.tcpi_snd_cwnd,
-		(unsigned long long)ti.tcpi_pacing_rate * 8, ti.tcpi_rtt,
-		(unsigned long long)ti.tcpi_delivery_rate * 8, ti.tcpi_total_retrans);
+	fprintf(out, "%.3f %u %llu %u %llu %u %u %u %u\n", (double)(now_ns() - t0) / 1e9,
+		ti.tcpi_snd_cwnd, (unsigned long long)ti.tcpi_pacing_rate * 8, ti.tcpi_rtt,
+		(unsigned long long)ti.tcpi_delivery_rate * 8, ti.tcpi_total_retrans,
+		ti.tcpi_ca_state, ti.tcpi_unacked - ti.tcpi_sacked - ti.tcpi_lost + ti.tcpi_retrans,
+		ti.tcpi_delivered);
 }
 
 static int client(const char *addr, int port, const char *cc, uint64_t bytes, double secs,
-		  uint32_t id, unsigned int sample_ms, FILE *out)
+		  uint32_t id, unsigned int sample_ms, FILE *out, const char *sw)
 {
+	char sw_cc[32] = "";
+	double sw_at = -1;
 	static char buf[1 << 16];
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai;
 	char ps[16];
@@ -196,6 +204,8 @@ static int client(const char *addr, int port, const char *cc, uint64_t bytes, do
 		die("write");
 	memset(buf, 'd', sizeof(buf));
 	t_end = secs > 0 ? h.t_connect_ns + (uint64_t)(secs * 1e9) : UINT64_MAX;
+	if (sw && sscanf(sw, "%31[^@]@%lf", sw_cc, &sw_at) != 2)
+		die("-X ALGO@SECONDS");
 	t_next = h.t_connect_ns;
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLOUT };
@@ -209,6 +219,14 @@ static int client(const char *addr, int port, const char *cc, uint64_t bytes, do
 		}
 		if (t >= t_end || (bytes && sent >= bytes))
 			break;
+		if (sw_at >= 0 && t >= h.t_connect_ns + (uint64_t)(sw_at * 1e9)) {
+			if (setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, sw_cc, strlen(sw_cc)))
+				die("TCP_CONGESTION (-X)");
+			if (out)
+				fprintf(out, "# %.3f switched to %s\n", (double)(t - h.t_connect_ns) / 1e9,
+					sw_cc);
+			sw_at = -1;
+		}
 		if (poll(&p, 1, sample_ms ? (int)sample_ms : 100) <= 0)
 			continue;
 		if (bytes && bytes - sent < k)
@@ -238,7 +256,7 @@ static int client(const char *addr, int port, const char *cc, uint64_t bytes, do
 
 int main(int argc, char **argv)
 {
-	const char *addr = NULL, *cc = NULL, *outf = NULL;
+	const char *addr = NULL, *cc = NULL, *outf = NULL, *sw = NULL;
 	int port = 5500, nflows = 1, srv = 0, c;
 	unsigned int interval_ms = 100, sample_ms = 0;
 	uint64_t bytes = 0;
@@ -246,7 +264,7 @@ int main(int argc, char **argv)
 	uint32_t id = 0;
 	FILE *out = stdout;
 
-	while ((c = getopt(argc, argv, "sc:p:n:i:o:C:b:t:I:S:")) != -1) {
+	while ((c = getopt(argc, argv, "sc:p:n:i:o:C:b:t:I:S:X:")) != -1) {
 		switch (c) {
 		case 's': srv = 1; break;
 		case 'c': addr = optarg; break;
@@ -259,6 +277,7 @@ int main(int argc, char **argv)
 		case 't': secs = atof(optarg); break;
 		case 'I': id = (uint32_t)atoi(optarg); break;
 		case 'S': sample_ms = (unsigned int)atoi(optarg); break;
+		case 'X': sw = optarg; break;
 		default: return usage();
 		}
 	}
@@ -274,7 +293,7 @@ int main(int argc, char **argv)
 	} else {
 		if (!addr || (!bytes && secs <= 0))
 			return usage();
-		c = client(addr, port, cc, bytes, secs, id, sample_ms, outf ? out : NULL);
+		c = client(addr, port, cc, bytes, secs, id, sample_ms, outf ? out : NULL, sw);
 	}
 	if (outf)
 		fclose(out);

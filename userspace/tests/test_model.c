@@ -239,14 +239,96 @@ static void test_rto_halves_and_undo_restores(void **state)
 	dacc_model_init(&m, &c, 0, 0);
 	m.w = 300 * DACC_W_ONE;
 	assert_int_equal(dacc_model_on_loss(&m), 300);	/* ssthresh */
-	dacc_model_on_rto(&m, MSS);
+	dacc_model_on_rto(&m, MSS, true);
 	assert_int_equal(dacc_model_cwnd(&m), 150);
 	assert_int_equal(m.mode, DACC_CRUISE);
 	assert_int_equal(dacc_model_undo(&m), 300);
-	/* Repeated RTOs bottom out at the minimum window. */
+	/* Repeated RTOs of one episode bottom out at the minimum window, and
+	 * a spurious one is undone to the window before the first (it was
+	 * the last one's: 1000 and three RTOs gave 250).
+	 */
+	m.w = 1000 * DACC_W_ONE;
+	dacc_model_on_rto(&m, MSS, true);
 	for (int i = 0; i < 20; i++)
-		dacc_model_on_rto(&m, MSS);
+		dacc_model_on_rto(&m, MSS, false);
 	assert_int_equal(dacc_model_cwnd(&m), DACC_MIN_CWND);
+	assert_int_equal(dacc_model_undo(&m), 1000);
+}
+
+/* The kernel's window at init: a route's initcwnd or the 1 of a
+ * retransmitted SYN is kept over the profile's start (dacc set 10, or one
+ * BDP with a hint); a flow switched to dacc mid-flow keeps its window, in
+ * CRUISE (it was reset to the start's).
+ */
+static void test_init_keeps_kernel_window(void **state)
+{
+	struct dacc_model m;
+	struct dacc_model_cfg c = cfg(0, 0, 10000), h = cfg(10000, 1000000000, 10000);
+
+	c.cwnd = 10;
+	dacc_model_init(&m, &c, 0, 0);
+	assert_int_equal(dacc_model_cwnd(&m), DACC_INIT_CWND);
+	assert_int_equal(m.mode, DACC_START);
+	h.cwnd = 10;
+	dacc_model_init(&m, &h, 0, 0);
+	assert_true(dacc_model_cwnd(&m) > 800);		/* the hint's BDP */
+	/* The model's floor is DACC_MIN_CWND: the kernel's 1 holds for the
+	 * first flight (cong.c leaves it), the model's 4 from the first ACK.
+	 */
+	for (u32 w = 1; w <= 6; w += 5) {
+		c.cwnd = h.cwnd = w;
+		dacc_model_init(&m, &c, 0, 0);
+		assert_int_equal(dacc_model_cwnd(&m), w > DACC_MIN_CWND ? w : DACC_MIN_CWND);
+		assert_int_equal(m.mode, DACC_START);
+		dacc_model_init(&m, &h, 0, 0);
+		assert_int_equal(dacc_model_cwnd(&m), w > DACC_MIN_CWND ? w : DACC_MIN_CWND);
+	}
+	c.cwnd = 5000;
+	c.established = true;
+	dacc_model_init(&m, &c, 0, 0);
+	assert_int_equal(dacc_model_cwnd(&m), 5000);
+	assert_int_equal(m.mode, DACC_CRUISE);
+	assert_true(dacc_model_pacing_rate(&m) > 0);
+}
+
+/* Recovery: the first ACK sets what is in flight plus what it delivered;
+ * the rest of the round conserves packets; then, and after an RTO, the
+ * window grows back by what each ACK delivers, to the model's.  It was the
+ * model's window on every ACK: after an RTO, w/2 at once.
+ */
+static void test_recovery_conserves_packets(void **state)
+{
+	struct dacc_model m;
+	struct dacc_model_cfg c = cfg(0, 0, 10000);
+	u32 cwnd;
+
+	dacc_model_init(&m, &c, 0, 0);
+	m.w = 100 * DACC_W_ONE;
+	assert_int_equal(dacc_model_recovery_cwnd(&m, 100, 90, 1, 0, false), 100);
+	m.recov = DACC_RECOV_ENTER;
+	cwnd = dacc_model_recovery_cwnd(&m, 100, 60, 2, 3, false);
+	assert_int_equal(cwnd, 62);
+	cwnd = dacc_model_recovery_cwnd(&m, cwnd, 58, 1, 0, false);
+	assert_int_equal(cwnd, 62);			/* never below inflight + acked */
+	cwnd = dacc_model_recovery_cwnd(&m, cwnd, 40, 1, 5, false);
+	assert_int_equal(cwnd, 57);			/* losses come off */
+	cwnd = dacc_model_recovery_cwnd(&m, cwnd, 50, 2, 0, true);
+	assert_int_equal(m.recov, DACC_RECOV_GROW);
+	assert_int_equal(cwnd, 59);			/* grows by what is delivered */
+	for (int i = 0; i < 100; i++)
+		cwnd = dacc_model_recovery_cwnd(&m, cwnd, 50, 2, 0, false);
+	assert_int_equal(cwnd, 100);			/* up to the model's window */
+
+	/* After an RTO: from the kernel's window of one, by what is delivered. */
+	dacc_model_on_rto(&m, MSS, true);
+	m.recov = DACC_RECOV_GROW;
+	cwnd = dacc_model_recovery_cwnd(&m, 1, 0, 1, 0, false);
+	assert_int_equal(cwnd, 2);
+	for (int i = 0; i < 200; i++)
+		cwnd = dacc_model_recovery_cwnd(&m, cwnd, 0, 1, 0, i % 4 == 0);
+	assert_int_equal(cwnd, 50);
+	m.recov = DACC_RECOV_NONE;
+	assert_int_equal(dacc_model_recovery_cwnd(&m, cwnd, 0, 1, 0, false), 50);
 }
 
 static void test_standing_queue_seen_with_profile(void **state)
@@ -804,7 +886,7 @@ static void test_sim_growth_without_hint_40g(void **state)
 	f = add_flow(&s, 10000, &c);
 	s.warm_ps = 1500 * MS;
 	sim_run(&s, 1 * SEC);
-	dacc_model_on_rto(&f->m, MSS);
+	dacc_model_on_rto(&f->m, MSS, true);
 	sim_run(&s, 3 * SEC);
 	r = rate_frac(&s, f);
 	print_message("# 40 Gbit/s, 10 ms, halved at 1 s: rate %.3f, cwnd %u\n", r,
@@ -1152,6 +1234,8 @@ int main(void)
 		cmocka_unit_test(test_random_loss_keeps_window),
 		cmocka_unit_test(test_loss_with_queue_cuts_once_per_round),
 		cmocka_unit_test(test_rto_halves_and_undo_restores),
+		cmocka_unit_test(test_init_keeps_kernel_window),
+		cmocka_unit_test(test_recovery_conserves_packets),
 		cmocka_unit_test(test_standing_queue_seen_with_profile),
 		cmocka_unit_test(test_reverse_excess_within_a_tick),
 		cmocka_unit_test(test_competitor_switches_mode),

@@ -547,7 +547,8 @@ TcpDacc::CongestionStateSet(Ptr<TcpSocketState> tcb,
     }
     if (newState == TcpSocketState::CA_LOSS && m_initialized)
     {
-        dacc_model_on_rto(&m_model, tcb->m_segmentSize);
+        dacc_model_on_rto(&m_model, tcb->m_segmentSize,
+                          tcb->m_congState.Get() < TcpSocketState::CA_RECOVERY);
     }
 }
 

@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# What tcp_input.c expects of a cong_control algorithm, on a 40 ms path at
+# 50 Mbit/s (TCP_INFO sampled every 2 ms by daccperf):
+#  - after an RTO the window comes back by what the ACKs deliver, not the
+#    model's window at once (the first ACK released w/2);
+#  - a spurious RTO after repeated ones is undone to the window before the
+#    first (it was the last one's: w/4 after two);
+#  - a route's initcwnd is the first flight (dacc set its own);
+#  - a connection switched to dacc mid-flow keeps its window (it was reset).
+. "$(dirname "$0")/lib.sh"
+
+cc_flow_prereqs
+perf=$TOP/bench/tools/daccperf
+[ -x "$perf" ] || t_skip_all "bench/tools/daccperf not built"
+work=$(mktemp -d)
+on_exit "rm -rf $work"
+ns_create a b || t_skip_all "cannot create namespaces"
+veth_pair a eth0 10.61.0.1/24 b eth0 10.61.0.2/24 || t_skip_all "veth"
+shape="delay 20ms limit 1000 rate 50mbit"
+nsx a $TC qdisc replace dev eth0 root netem $shape
+nsx b $TC qdisc replace dev eth0 root netem $shape
+nsx a dacc profile add 10.61.0.0/24 rtt 40ms bw 50mbit
+
+# flow NAME SECONDS [DACCPERF ARGS]: one flow a -> b, samples in NAME.txt.
+flow()
+{
+	local name=$1 secs=$2
+
+	shift 2
+	nsx_bg b "$perf" -s -p 5950 -n 1 -o /dev/null
+	wait_for 5 tcp_listening b 5950
+	nsx a "$perf" -c 10.61.0.2 -p 5950 -t "$secs" -S 2 -o "$work/$name.txt" "$@"
+	wait
+}
+# col FILE FROM TO N: column N of the samples between FROM and TO seconds.
+col()
+{
+	awk -v a="$2" -v b="$3" -v n="$4" '!/^#/ && $1 >= a && $1 < b { print $n }' "$1"
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }'; }
+
+# An RTO: everything a -> b lost for 0.8 s from 3 s (two RTOs).
+(sleep 3; nsx a $TC qdisc change dev eth0 root netem $shape loss 100%
+ sleep 0.8; nsx a $TC qdisc change dev eth0 root netem $shape) &
+flow rto 6 -C dacc
+wait
+w=$(col "$work/rto.txt" 2.5 3 2 | median)
+# In Loss (state 4), the window is at most twice what was delivered since
+# the state began (slow start back), plus a few.
+bad=$(awk -v w="$w" '!/^#/ && $7 == 4 {
+		if (!d0) d0 = $9
+		if ($2 > 2 * ($9 - d0) + 8) { print $1 "s: cwnd " $2 " after " $9 - d0 " delivered"; exit }
+	}' "$work/rto.txt")
+nloss=$(awk '!/^#/ && $7 == 4' "$work/rto.txt" | wc -l)
+if [ "$nloss" -gt 0 ] && [ -z "$bad" ]; then
+	t_ok "after an RTO the window grows by what is delivered ($nloss samples in Loss; w was $w)"
+else
+	t_fail "after an RTO the window grows by what is delivered" \
+		"expected cwnd <= 2 x delivered + 8 in Loss (w before: $w; $nloss samples in Loss)" \
+		"got ${bad:-no sample in Loss}"
+fi
+
+# A spurious RTO after two: the ACKs b -> a of 0.8 s arrive 1 s late.
+(sleep 3; nsx b $TC qdisc change dev eth0 root netem delay 1020ms limit 1000 rate 50mbit
+ sleep 0.8; nsx b $TC qdisc change dev eth0 root netem $shape) &
+flow spurious 6 -C dacc
+wait
+w=$(col "$work/spurious.txt" 2.5 3 2 | median)
+after=$(awk '!/^#/ && $1 > 3.2 && $7 == 4 { l = 1; next } l && $7 != 4 { print $2; exit }' \
+	"$work/spurious.txt")
+rtos=$(awk '!/^#/ && $1 > 3 && $7 == 4' "$work/spurious.txt" | wc -l)
+if [ -n "$after" ] && [ "$after" -ge $((w * 8 / 10)) ]; then
+	t_ok "a spurious RTO is undone to the window before the first ($after of $w)"
+elif [ -z "$after" ]; then
+	t_skip "a spurious RTO is undone" "the kernel did not take the RTO for spurious ($rtos samples in Loss)"
+else
+	t_fail "a spurious RTO is undone to the window before the first" \
+		"expected >= 0.8 x $w when Loss ended" "got $after"
+fi
+
+# A route's initcwnd: the first flight, before the first ACK of data.
+nsx a $IP route replace 10.61.0.0/24 dev eth0 initcwnd 6
+flow initcwnd 1 -C dacc
+first=$(awk '!/^#/ && $4 > 0 && $9 <= 2 { print $2; exit }' "$work/initcwnd.txt")
+t_eq "a route's initcwnd 6 is dacc's first window (the hint's BDP was)" 6 "$first"
+nsx a $IP route replace 10.61.0.0/24 dev eth0
+
+# A switch to dacc mid-flow: cubic for 3 s, then dacc keeps the window.
+nsx a dacc profile replace 10.61.0.0/24 rtt 40ms
+flow switch 5 -C cubic -X dacc@3
+w=$(col "$work/switch.txt" 2.6 2.99 2 | median)
+after=$(col "$work/switch.txt" 3.01 3.04 2 | head -n 1)
+if [ -n "$after" ] && [ "$after" -ge $((w * 7 / 10)) ]; then
+	t_ok "a connection switched to dacc keeps its window ($after of $w)"
+else
+	t_fail "a connection switched to dacc keeps its window" \
+		"expected >= 0.7 x $w just after the switch" "got ${after:-no sample}"
+fi
+t_done
