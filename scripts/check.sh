@@ -71,13 +71,4 @@ else
 fi
 
 echo "# make check took $(($(date +%s) - start))s"
-awk '
-/^not ok/ { failed++; next }
-/^ok .*# [Ss][Kk][Ii][Pp]/ { skipped++; next }
-/^ok/ { passed++ }
-END {
-	printf "%d passed, %d failed", passed, failed
-	if (skipped) printf ", %d skipped", skipped
-	printf "\n"
-	exit failed ? 1 : 0
-}' "$log"
+scripts/tap-summary.sh "$log"

@@ -6,7 +6,8 @@
 # modules built in, every other module dropped), plus
 # scripts/debug-kernel.config (KASAN, KFENCE, lockdep, PROVE_RCU, kmemleak,
 # UBSAN, ...).  The result is cached outside the clone, keyed by the source's
-# version, the base configuration, the fragment and this script:
+# version, the base configuration, the fragment and the recipe's version
+# (bump RECIPE when a change here changes what is built):
 #
 #   $DACC_CACHE/debug-kernel-KEY/{bzImage,kver,root/lib/modules/KVER,src}
 #
@@ -28,8 +29,15 @@ for f in "$src_tar" "$base_config" "$frag"; do
 	[ -r "$f" ] || { echo "debug-kernel: $f is missing (make deps)" >&2; exit 2; }
 done
 src_ver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || stat -c %s "$src_tar")
-key=$( { echo "$src_ver"; cat "$base_config" "$frag" "$0"; } | sha256sum | cut -c1-16)
+RECIPE=1
+key=$( { echo "$src_ver recipe $RECIPE"; cat "$base_config" "$frag"; } | sha256sum | cut -c1-16)
 dir=$cache/debug-kernel-$key
+
+# The fragment's NAME=VALUE lines as "NAME VALUE", comments dropped.
+frag_entries()
+{
+	sed 's/#.*//; /^[[:space:]]*$/d; s/=/ /' "$frag"
+}
 
 if [ "${1:-}" = --print-dir ]; then
 	echo "$dir"
@@ -62,34 +70,26 @@ echo "debug-kernel: building in $dir (log: $log); about 40 minutes on 2 cores" >
 	done | sed 's|.*/||; s|\.ko.*||' | sort -u | awk '{ print $1, 0, 0 }' >>"$lsmod_file"
 	yes '' | make LSMOD="$lsmod_file" localyesconfig >/dev/null
 
-	while IFS= read -r line; do
-		line=${line%%#*}
-		[ -n "${line// /}" ] || continue
-		name=${line%%=*}
-		val=${line#*=}
+	frag_entries | while read -r name val; do
 		case $val in
 		y) scripts/config --enable "$name" ;;
 		n) scripts/config --disable "$name" ;;
 		\"*) val=${val#\"}; scripts/config --set-str "$name" "${val%\"}" ;;
 		*) scripts/config --set-val "$name" "$val" ;;
 		esac
-	done <"$frag"
+	done
 	scripts/config --set-str LOCALVERSION "-dacc-debug" --disable LOCALVERSION_AUTO
 	make olddefconfig >/dev/null
 
 	# Every option asked for must have survived olddefconfig's dependencies.
 	bad=0
-	while IFS= read -r line; do
-		line=${line%%#*}
-		[ -n "${line// /}" ] || continue
-		name=${line%%=*}
-		val=${line#*=}
+	while read -r name val; do
 		case $val in
 		n) ! grep -q "^CONFIG_$name=[ym]" .config ;;
 		y) grep -q "^CONFIG_$name=y" .config ;;
 		*) grep -qx "CONFIG_$name=$val" .config ;;
 		esac || { echo "debug-kernel: CONFIG_$name is not $val after olddefconfig" >&2; bad=1; }
-	done <"$frag"
+	done < <(frag_entries)
 	[ $bad = 0 ]
 
 	make -j"$(nproc)" bzImage modules

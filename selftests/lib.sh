@@ -208,6 +208,14 @@ wait_for()
 	return 0
 }
 
+# nl_subscribed NS PID: PID's generic netlink socket in NS joined a group
+# (the group's bit shows in /proc/net/netlink; dacc's is a low number).
+nl_subscribed()
+{
+	nsx "$1" awk -v p="$2" '$2 == 16 && $3 == p && $4 != "00000000" { f = 1 } END { exit !f }' \
+		/proc/net/netlink
+}
+
 # True when something listens on TCP port $2 in namespace $1.
 tcp_listening()
 {

@@ -12,15 +12,10 @@ dacc_cli_setup t
 work=$(mktemp -d)
 on_exit "rm -rf $work"
 
-subscribed()
-{
-	nsx t awk -v p="$1" '$2 == 16 && $3 == p && $4 != "00000000" { f = 1 } END { exit !f }' \
-		/proc/net/netlink
-}
 nsx_bg t "$DACC" monitor >"$work/mon" 2>&1
 mon=$!
 on_exit "kill $mon"
-wait_for 10 subscribed $mon || t_fail "the monitor subscribed" "$(cat "$work/mon")"
+wait_for 10 nl_subscribed t $mon || t_fail "the monitor subscribed" "$(cat "$work/mon")"
 
 t_eq "NLM_F_ECHO: each change comes back to its sender, and only with ECHO" \
 "add: ack

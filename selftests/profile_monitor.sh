@@ -9,20 +9,13 @@ dacc_cli_setup t o
 work=$(mktemp -d)
 on_exit "rm -rf $work"
 
-# A monitor is ready once its socket joined a group (the group's bit shows
-# in /proc/net/netlink of its namespace; the dacc group is a low number).
-subscribed()
-{
-	nsx t awk -v p="$1" '$2 == 16 && $3 == p && $4 != "00000000" { f = 1 } END { exit !f }' \
-		/proc/net/netlink
-}
 nsx_bg t "$DACC" monitor >"$work/text" 2>&1
 text_pid=$!
 on_exit "kill $text_pid"
 nsx_bg t "$DACC" -j monitor >"$work/json" 2>&1
 json_pid=$!
 on_exit "kill $json_pid"
-wait_for 10 subscribed $text_pid && wait_for 10 subscribed $json_pid ||
+wait_for 10 nl_subscribed t $text_pid && wait_for 10 nl_subscribed t $json_pid ||
 	t_fail "both monitors subscribed" "$(cat "$work/text" "$work/json")"
 
 D profile add 10.0.0.0/8 rtt 1ms jitter 100us bw 10mbit loss 5ppm
