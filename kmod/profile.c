@@ -141,19 +141,6 @@ struct dacc_profile *dacc_profile_match_rcu(struct dacc_table *t,
 	return dacc_lookup_rcu(t, addr);
 }
 
-struct dacc_profile *dacc_profile_match(struct dacc_table *t,
-					const struct dacc_key *addr)
-{
-	struct dacc_profile *p;
-
-	/* The mutex keeps the result alive; RCU is for the hash walk. */
-	lockdep_assert_held(&t->lock);
-	rcu_read_lock();
-	p = dacc_lookup_rcu(t, addr);
-	rcu_read_unlock();
-	return p;
-}
-
 struct dacc_profile *dacc_profile_find(struct dacc_table *t,
 				       const struct dacc_key *key)
 {

@@ -73,7 +73,6 @@ unsigned int dacc_max_profiles(void);
 void dacc_key_mask(struct dacc_key *key);
 bool dacc_key_has_host_bits(const struct dacc_key *key);
 
-struct dacc_profile *dacc_profile_match(struct dacc_table *t, const struct dacc_key *addr);
 struct dacc_profile *dacc_profile_find(struct dacc_table *t, const struct dacc_key *key);
 struct dacc_profile *dacc_profile_next(struct dacc_table *t, const struct dacc_key *key);
 struct dacc_profile *dacc_profile_match_rcu(struct dacc_table *t, const struct dacc_key *addr);
