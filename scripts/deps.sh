@@ -8,7 +8,7 @@ pkgs=(
 	build-essential pkg-config make gcc libc6-dev bc kmod cpio xz-utils procps
 	linux-image-cloud-amd64 linux-headers-cloud-amd64 linux-source
 	qemu-system-x86 busybox-static iproute2 iperf3 ethtool util-linux coreutils
-	libmnl-dev libjson-c-dev libcmocka-dev libconfig-dev
+	libmnl-dev libjson-c-dev libcmocka-dev libconfig-dev libmicrohttpd-dev
 	python3 python3-pyroute2 python3-yaml gnuplot-nox
 	libns3-dev g++
 	flex bison libelf-dev libssl-dev

@@ -4,10 +4,13 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <libconfig.h>
 
 #include "config.h"
@@ -194,6 +197,40 @@ bool dacc_prefix_contains(const struct dacc_prefix *p, int family, const void *a
 	return true;
 }
 
+bool dcfg_unicast(int family, const void *addr)
+{
+	const uint8_t *a = addr;
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	if (family == AF_INET6 && !memcmp(a, mapped, 12)) {
+		family = AF_INET;
+		a += 12;
+	}
+	if (family == AF_INET)
+		/* 0.0.0.0/8, 224.0.0.0/4 (multicast), 240.0.0.0/4 and
+		 * 255.255.255.255 (reserved and the limited broadcast)
+		 */
+		return a[0] != 0 && a[0] < 224;
+	if (family == AF_INET6) {
+		static const uint8_t zero[16];
+
+		return a[0] != 0xff && memcmp(a, zero, 16);
+	}
+	return false;
+}
+
+bool dcfg_allowed(const struct dcfg *c, int family, const void *addr)
+{
+	unsigned int i;
+
+	if (!c->nallow)
+		return true;
+	for (i = 0; i < c->nallow; i++)
+		if (dacc_prefix_contains(&c->allow[i], family, addr))
+			return true;
+	return false;
+}
+
 int dcfg_find_dest(const struct dcfg *c, const struct dacc_prefix *p)
 {
 	unsigned int i;
@@ -294,12 +331,20 @@ static void parse_dest(struct ctx *x, struct dcfg *c, const config_setting_t *d,
 		memset(ss, 0, sizeof(*ss));
 		if (inet_pton(AF_INET, a, &s4->sin_addr) == 1) {
 			s4->sin_family = AF_INET;
+			if (!dcfg_unicast(AF_INET, &s4->sin_addr)) {
+				fail(x, s, "target %s is not a unicast address", a);
+				return;
+			}
 			if (!dacc_prefix_contains(&out->prefix, AF_INET, &s4->sin_addr)) {
 				fail(x, s, "target %s is not in prefix %s", a, pbuf);
 				return;
 			}
 		} else if (inet_pton(AF_INET6, a, &s6->sin6_addr) == 1) {
 			s6->sin6_family = AF_INET6;
+			if (!dcfg_unicast(AF_INET6, &s6->sin6_addr)) {
+				fail(x, s, "target %s is not a unicast address", a);
+				return;
+			}
 			if (!dacc_prefix_contains(&out->prefix, AF_INET6, &s6->sin6_addr)) {
 				fail(x, s, "target %s is not in prefix %s", a, pbuf);
 				return;
@@ -312,12 +357,99 @@ static void parse_dest(struct ctx *x, struct dcfg *c, const config_setting_t *d,
 	out->ntargets = n;
 }
 
+/* A list of strings at g.name: each is handed to one(); NULL when absent. */
+static const config_setting_t *str_list(struct ctx *x, const config_setting_t *g,
+					const char *name, unsigned int max)
+{
+	const config_setting_t *s = g ? config_setting_get_member(g, name) : NULL;
+	char b[128];
+
+	if (!s || x->failed)
+		return NULL;
+	if (!config_setting_is_array(s) && !config_setting_is_list(s)) {
+		fail(x, s, "%s must be a list of strings [\"...\", ...]", sname(s, b, sizeof(b)));
+		return NULL;
+	}
+	if ((unsigned int)config_setting_length(s) > max) {
+		fail(x, s, "%s: at most %u entries", sname(s, b, sizeof(b)), max);
+		return NULL;
+	}
+	return s;
+}
+
+static void parse_bind(struct ctx *x, const config_setting_t *g, struct dcfg *c)
+{
+	const config_setting_t *s = str_list(x, g, "bind", DCFG_MAX_BIND);
+	unsigned int i, k, n = s ? (unsigned int)config_setting_length(s) : 0;
+
+	for (i = 0; i < n && !x->failed; i++) {
+		const char *a = config_setting_get_string(config_setting_get_elem(s, i));
+		struct sockaddr_storage *ss = &c->bind[i];
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		const void *ap;
+
+		memset(ss, 0, sizeof(*ss));
+		if (!a) {
+			fail(x, s, "listen.bind entry %u must be a string", i + 1);
+			return;
+		}
+		if (inet_pton(AF_INET, a, &s4->sin_addr) == 1) {
+			s4->sin_family = AF_INET;
+			ap = &s4->sin_addr;
+		} else if (inet_pton(AF_INET6, a, &s6->sin6_addr) == 1) {
+			s6->sin6_family = AF_INET6;
+			ap = &s6->sin6_addr;
+		} else {
+			fail(x, s, "listen.bind \"%s\" is not an IPv4 or IPv6 address", a);
+			return;
+		}
+		if (!dcfg_unicast(ss->ss_family, ap)) {
+			fail(x, s, "listen.bind \"%s\" is not a unicast address (leave bind out to listen on every address)",
+			     a);
+			return;
+		}
+		for (k = 0; k < i; k++)
+			if (!memcmp(&c->bind[k], ss, sizeof(*ss))) {
+				fail(x, s, "listen.bind \"%s\" appears twice", a);
+				return;
+			}
+	}
+	c->nbind = x->failed ? 0 : n;
+}
+
+static void parse_allow(struct ctx *x, const config_setting_t *g, struct dcfg *c)
+{
+	const config_setting_t *s = str_list(x, g, "allow", DCFG_MAX_ALLOW);
+	unsigned int i, n = s ? (unsigned int)config_setting_length(s) : 0;
+
+	if (s && !n) {
+		fail(x, s, "listen.allow is empty: it would refuse every sender (set reflector = false instead)");
+		return;
+	}
+	for (i = 0; i < n && !x->failed; i++) {
+		const char *a = config_setting_get_string(config_setting_get_elem(s, i));
+
+		if (!a) {
+			fail(x, s, "listen.allow entry %u must be a string", i + 1);
+			return;
+		}
+		if (dacc_prefix_parse(a, &c->allow[i], false) < 0) {
+			fail(x, s, "listen.allow \"%s\" is not an address/length with no host bits set",
+			     a);
+			return;
+		}
+	}
+	c->nallow = x->failed ? 0 : n;
+}
+
 static const char *const top_names[] = {
 	"listen", "probe", "passive", "estimator", "push", "state_dir",
-	"save_interval_ms", "metrics", "destinations", NULL
+	"save_interval_ms", "state_max_age_ms", "metrics", "destinations", NULL
 };
 static const char *const listen_names[] = {
-	"stamp_port", "reflector", "reflector_max_pps", NULL
+	"stamp_port", "reflector", "reflector_max_pps", "reflector_max_pps_per_source",
+	"bind", "allow", NULL
 };
 static const char *const probe_names[] = {
 	"enabled", "interval_ms", "timeout_ms", "max_pps", "source_port", NULL
@@ -339,6 +471,7 @@ static void dcfg_defaults(struct dcfg *c)
 	c->reflector = true;
 	c->stamp_port = STAMP_PORT_DEFAULT_CFG;
 	c->reflector_max_pps = 1000;
+	c->reflector_max_pps_source = 100;
 	c->probe_enabled = true;
 	c->interval_ms = 1000;
 	c->timeout_ms = 2000;
@@ -352,6 +485,7 @@ static void dcfg_defaults(struct dcfg *c)
 	c->kernel_poll_ms = 2000;
 	snprintf(c->state_dir, sizeof(c->state_dir), "%s", DCFG_STATE_DIR_DEFAULT);
 	c->save_interval_ms = 10000;
+	c->state_max_age_ms = 86400000;
 	c->metrics_interval_ms = 5000;
 }
 
@@ -365,6 +499,9 @@ static void parse_root(struct ctx *x, config_t *cf, struct dcfg *c)
 	get_u16(x, g, "stamp_port", &c->stamp_port, 1, 65535);
 	get_bool(x, g, "reflector", &c->reflector);
 	get_u32(x, g, "reflector_max_pps", &c->reflector_max_pps, 1, 1000000);
+	get_u32(x, g, "reflector_max_pps_per_source", &c->reflector_max_pps_source, 1, 1000000);
+	parse_bind(x, g, c);
+	parse_allow(x, g, c);
 
 	g = group(x, root, "probe", probe_names);
 	get_bool(x, g, "enabled", &c->probe_enabled);
@@ -397,6 +534,7 @@ static void parse_root(struct ctx *x, config_t *cf, struct dcfg *c)
 		fail(x, config_setting_get_member(root, "state_dir"),
 		     "state_dir \"%s\" must be an absolute path", c->state_dir);
 	get_u32(x, root, "save_interval_ms", &c->save_interval_ms, 100, 3600000);
+	get_u32(x, root, "state_max_age_ms", &c->state_max_age_ms, 1000, 2592000000LL);
 
 	g = group(x, root, "metrics", metrics_names);
 	get_str(x, g, "listen", c->metrics_listen, sizeof(c->metrics_listen));
@@ -407,9 +545,12 @@ static void parse_root(struct ctx *x, config_t *cf, struct dcfg *c)
 		char host[128];
 		unsigned char a[16];
 		long port;
-		char *end;
 
-		port = colon ? strtol(colon + 1, &end, 10) : 0;
+		/* digits only: strtol alone takes "+80" and " 80" */
+		port = 0;
+		if (colon && colon[1] && strlen(colon + 1) <= 5 &&
+		    strspn(colon + 1, "0123456789") == strlen(colon + 1))
+			port = strtol(colon + 1, NULL, 10);
 		if (colon) {
 			snprintf(host, sizeof(host), "%.*s", (int)(colon - c->metrics_listen),
 				 c->metrics_listen);
@@ -418,7 +559,7 @@ static void parse_root(struct ctx *x, config_t *cf, struct dcfg *c)
 				host[strlen(host) - 1] = 0;
 			}
 		}
-		if (!colon || *end || port < 1 || port > 65535 ||
+		if (!colon || port < 1 || port > 65535 ||
 		    (inet_pton(AF_INET, host, a) != 1 && inet_pton(AF_INET6, host, a) != 1))
 			fail(x, config_setting_get_member(g, "listen"),
 			     "metrics.listen \"%s\" is not ADDRESS:PORT (e.g. 127.0.0.1:9862)",
@@ -430,6 +571,14 @@ static void parse_root(struct ctx *x, config_t *cf, struct dcfg *c)
 		fail(x, config_setting_get_member(root, "estimator"),
 		     "estimator.change_samples %u is more than 4 * min_samples",
 		     c->est.change_samples);
+
+	if ((uint64_t)c->max_pps * c->timeout_ms > (uint64_t)DCFG_PROBE_SLOTS * 1000)
+		fail(x, config_setting_get_member(root, "probe"),
+		     "probe.timeout_ms %u at probe.max_pps %u keeps up to %llu probes outstanding; daccd tracks %d: lower one of them",
+		     c->timeout_ms, c->max_pps,
+		     (unsigned long long)c->max_pps * c->timeout_ms / 1000, DCFG_PROBE_SLOTS);
+	if (x->failed)
+		return;
 
 	d = config_setting_get_member(root, "destinations");
 	if (!d || x->failed)
@@ -485,35 +634,105 @@ static struct dcfg *dcfg_from(config_t *cf, int rc, const char *name, char *err,
 struct dcfg *dcfg_load(const char *path, char *err, size_t errlen)
 {
 	struct dcfg *c;
-	config_t cf;
-	FILE *f;
-	int rc;
+	struct stat st;
+	size_t got = 0;
+	char *text;
+	ssize_t n;
+	int fd;
 
-	/* Read through a FILE so a missing file says why (errno). */
-	f = fopen(path, "r");
-	if (!f) {
+	/* Read it here, whole, and hand libconfig a string: its file scanner
+	 * exits the process on a read error (a directory, say).
+	 */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > DCFG_MAX_BYTES) {
+		snprintf(err, errlen, "%s: %s", path,
+			 S_ISDIR(st.st_mode) ? "is a directory, not a configuration file" :
+			 !S_ISREG(st.st_mode) ? "is not a regular file" :
+			 "is larger than 16 MiB: not a daccd configuration");
+		close(fd);
+		return NULL;
+	}
+	text = malloc((size_t)st.st_size + 1);
+	if (!text) {
+		close(fd);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	while (got < (size_t)st.st_size) {
+		n = read(fd, text + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			close(fd);
+			free(text);
+			return NULL;
+		}
+		if (!n)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	text[got] = 0;
+	c = dcfg_parse_len(text, got, path, err, errlen);
+	free(text);
+	return c;
+}
+
+/* libconfig's @include opens files with its own scanner (see dcfg_load),
+ * relative to the working directory: daccd configurations are one file.
+ */
+static int find_include(const char *text, size_t len)
+{
+	size_t i = 0;
+	int line = 1;
+
+	while (i < len) {
+		size_t k = i;
+
+		while (k < len && (text[k] == ' ' || text[k] == '\t'))
+			k++;
+		if (len - k >= 8 && !memcmp(text + k, "@include", 8))
+			return line;
+		while (i < len && text[i] != '\n')
+			i++;
+		i++;
+		line++;
+	}
+	return 0;
+}
+
+struct dcfg *dcfg_parse_len(const char *text, size_t len, const char *name, char *err,
+			    size_t errlen)
+{
+	struct dcfg *c;
+	config_t cf;
+	int rc, line;
+
+	if (memchr(text, 0, len)) {
+		snprintf(err, errlen, "%s: a NUL byte: not a text file", name);
+		return NULL;
+	}
+	line = find_include(text, len);
+	if (line) {
+		snprintf(err, errlen, "%s:%d: @include is not supported: put everything in one file",
+			 name, line);
+		return NULL;
+	}
 	config_init(&cf);
-	rc = config_read(&cf, f);
-	fclose(f);
-	c = dcfg_from(&cf, rc, path, err, errlen);
+	rc = config_read_string(&cf, text);
+	c = dcfg_from(&cf, rc, name, err, errlen);
 	config_destroy(&cf);
 	return c;
 }
 
 struct dcfg *dcfg_parse(const char *text, const char *name, char *err, size_t errlen)
 {
-	struct dcfg *c;
-	config_t cf;
-	int rc;
-
-	config_init(&cf);
-	rc = config_read_string(&cf, text);
-	c = dcfg_from(&cf, rc, name, err, errlen);
-	config_destroy(&cf);
-	return c;
+	return dcfg_parse_len(text, strlen(text), name, err, errlen);
 }
 
 void dcfg_free(struct dcfg *c)

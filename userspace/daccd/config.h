@@ -19,6 +19,12 @@
 #define DCFG_MAX_DESTS		1024
 #define DCFG_MAX_TARGETS	8
 #define STAMP_PORT_DEFAULT_CFG	862
+#define DCFG_MAX_BIND		8	/* listen.bind addresses */
+#define DCFG_MAX_ALLOW		256	/* listen.allow prefixes */
+/* Probes daccd can have outstanding: max_pps * timeout_ms must fit. */
+#define DCFG_PROBE_SLOTS	4096
+/* A config file larger than this is refused unread. */
+#define DCFG_MAX_BYTES		(16 << 20)
 
 enum dcfg_method {
 	DCFG_METHOD_AUTO,	/* STAMP, ICMP echo while STAMP gets no answer */
@@ -41,7 +47,12 @@ struct dcfg {
 	/* listen: the reflector */
 	bool reflector;
 	uint16_t stamp_port;
-	uint32_t reflector_max_pps;
+	uint32_t reflector_max_pps;		/* all sources together */
+	uint32_t reflector_max_pps_source;	/* each source address */
+	struct sockaddr_storage bind[DCFG_MAX_BIND];	/* none: the wildcard */
+	unsigned int nbind;
+	struct dacc_prefix allow[DCFG_MAX_ALLOW];	/* none: any source */
+	unsigned int nallow;
 	/* probe: the sender */
 	bool probe_enabled;
 	uint32_t interval_ms, timeout_ms, max_pps;
@@ -55,6 +66,7 @@ struct dcfg {
 	/* persistence */
 	char state_dir[PATH_MAX];
 	uint32_t save_interval_ms;
+	uint32_t state_max_age_ms;	/* an older state file is not restored */
 	/* metrics: "host:port" or "" and a file path or "" */
 	char metrics_listen[128];
 	char metrics_file[PATH_MAX];
@@ -68,11 +80,20 @@ struct dcfg {
 struct dcfg *dcfg_load(const char *path, char *err, size_t errlen);
 /* The same from a string (the name is used in messages). */
 struct dcfg *dcfg_parse(const char *text, const char *name, char *err, size_t errlen);
+/* The same from len bytes (NUL-terminated at text[len]). */
+struct dcfg *dcfg_parse_len(const char *text, size_t len, const char *name, char *err,
+			    size_t errlen);
 void dcfg_free(struct dcfg *c);
 const char *dcfg_method_name(enum dcfg_method m);
 /* -1 when none matches exactly. */
 int dcfg_find_dest(const struct dcfg *c, const struct dacc_prefix *p);
 bool dacc_prefix_equal(const struct dacc_prefix *a, const struct dacc_prefix *b);
 bool dacc_prefix_contains(const struct dacc_prefix *p, int family, const void *addr);
+/* An address a probe may go to or a reflector may bind: not unspecified,
+ * multicast or the limited broadcast (an IPv4-mapped one counts as IPv4).
+ */
+bool dcfg_unicast(int family, const void *addr);
+/* Does the listen.allow list admit a packet from addr? */
+bool dcfg_allowed(const struct dcfg *c, int family, const void *addr);
 
 #endif

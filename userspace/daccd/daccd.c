@@ -4,6 +4,7 @@
  * thread, one poll loop; SIGHUP reloads the config, SIGTERM saves and exits.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -103,6 +104,7 @@ static struct dest *dests_build(const struct dcfg *cfg, const struct dest *old, 
 			est_init(&d->est);
 			d->prefix = cfg->dests[i].prefix;
 			dacc_prefix_format(&d->prefix, d->name, sizeof(d->name));
+			d->added_ms = now;
 		}
 		d->cfg = &cfg->dests[i];
 		d->use_icmp = cfg->dests[i].method == DCFG_METHOD_ICMP;
@@ -114,17 +116,108 @@ static struct dest *dests_build(const struct dcfg *cfg, const struct dest *old, 
 	return v;
 }
 
+/* Open the sockets c needs that old's differ from, and only then let go of
+ * the old ones: a reload that cannot have all of them changes nothing.  A
+ * port our own old socket holds (same port, other addresses) is the one
+ * case where the old one must go first; if the new one still fails, the
+ * old one is opened again.
+ */
+static int reload_sockets(const struct dcfg *old, const struct dcfg *c)
+{
+	bool do_refl = !refl_same(old, c), do_snd = !probe_sockets_same(old, c),
+	     do_m = strcmp(old->metrics_listen, c->metrics_listen) != 0;
+	bool refl_closed = false, snd_closed = false, m_closed = false;
+	struct refl_set rs = { .n = 0 };
+	struct snd_set ss = { .fd = { -1, -1, -1, -1 } };
+	struct metrics_srv *ms = NULL;
+	int err = 0;
+
+	if (do_refl) {
+		err = refl_open(c, &rs);
+		if (err == -EADDRINUSE) {
+			refl_swap(&rs, old);	/* rs: the old ones, closed */
+			refl_close(&rs);
+			refl_closed = true;
+			err = refl_open(c, &rs);
+		}
+		if (err)
+			goto undo;
+	}
+	if (do_snd) {
+		err = probe_sockets_open(c, &ss);
+		if (err == -EADDRINUSE) {
+			probe_swap(&ss, old);
+			probe_sockets_close(&ss);
+			snd_closed = true;
+			err = probe_sockets_open(c, &ss);
+		}
+		if (err)
+			goto undo;
+	}
+	if (do_m) {
+		err = metrics_srv_open(c->metrics_listen, &ms);
+		if (err == -EADDRINUSE) {
+			metrics_srv_close(metrics_srv_swap(NULL));
+			m_closed = true;
+			err = metrics_srv_open(c->metrics_listen, &ms);
+		}
+		if (err) {
+			log_err("msg=\"cannot listen for metrics\" address=\"%s\" error=\"%s\"",
+				log_esc(c->metrics_listen), strerror(-err));
+			goto undo;
+		}
+	}
+	/* all there: commit */
+	if (do_refl) {
+		refl_swap(&rs, c);
+		refl_close(&rs);
+	} else {
+		refl_set_cfg(c);
+	}
+	if (do_snd) {
+		probe_swap(&ss, c);
+		probe_sockets_close(&ss);
+	} else {
+		probe_set_cfg(c);
+	}
+	if (do_m)
+		metrics_srv_close(metrics_srv_swap(ms));
+	return 0;
+
+undo:
+	refl_close(&rs);
+	probe_sockets_close(&ss);
+	metrics_srv_close(ms);
+	if (refl_closed) {
+		if (refl_open(old, &rs) < 0)
+			log_err("msg=\"the old reflector sockets could not be reopened\"");
+		refl_swap(&rs, old);
+	}
+	if (snd_closed) {
+		if (probe_sockets_open(old, &ss) < 0)
+			log_err("msg=\"the old sender sockets could not be reopened\"");
+		probe_swap(&ss, old);
+	}
+	if (m_closed) {
+		if (metrics_srv_open(old->metrics_listen, &ms) < 0)
+			log_err("msg=\"the old metrics listener could not be reopened\"");
+		metrics_srv_swap(ms);
+	}
+	return err;
+}
+
 static void reload(void)
 {
 	struct dcfg *old = D.cfg, *c;
 	struct dest *v;
 	unsigned int i;
 	char err[512];
+	int r;
 
 	c = dcfg_load(D.cfg_path, err, sizeof(err));
 	if (!c) {
 		D.c.config_reload_errors++;
-		log_err("msg=\"reload refused, keeping the old config\" error=\"%s\"", err);
+		log_err("msg=\"reload refused, keeping the old config\" error=\"%s\"", log_esc(err));
 		return;
 	}
 	v = dests_build(c, D.dests, D.ndests);
@@ -132,6 +225,15 @@ static void reload(void)
 		dcfg_free(c);
 		D.c.config_reload_errors++;
 		log_err("msg=\"reload refused: out of memory\"");
+		return;
+	}
+	r = reload_sockets(old, c);
+	if (r) {
+		free(v);
+		dcfg_free(c);
+		D.c.config_reload_errors++;
+		log_err("msg=\"reload refused, keeping the old config: its sockets cannot be opened\" error=\"%s\"",
+			strerror(-r));
 		return;
 	}
 	/* learned profiles of destinations no longer configured go away */
@@ -143,11 +245,6 @@ static void reload(void)
 	D.dests = v;
 	D.ndests = c->ndests;
 	D.cfg = c;
-	if (probe_reconfigure(old, c))
-		log_err("msg=\"some sockets could not be reopened after reload\"");
-	if (strcmp(old->metrics_listen, c->metrics_listen) &&
-	    metrics_open(c->metrics_listen) < 0)
-		log_err("msg=\"cannot listen for metrics\" address=%s", c->metrics_listen);
 	dcfg_free(old);
 	D.c.config_reloads++;
 	D.state_dirty = true;
@@ -180,11 +277,15 @@ static void tick_stale(uint64_t now)
 	for (i = 0; i < D.ndests; i++) {
 		struct dest *d = &D.dests[i];
 
+		uint64_t since = d->est.last_ms ? d->est.last_ms : d->added_ms;
+
 		est_expire(&d->est, &D.cfg->est, now);
-		if (!d->stale && d->est.last_ms && est_stale(&d->est, &D.cfg->est, now)) {
+		/* never a sample: stale once stale_ms passed since it was configured */
+		if (!d->stale && now > since + D.cfg->est.stale_ms) {
 			d->stale = true;
-			log_warn("msg=\"destination stale: no samples\" prefix=%s since_ms=%llu",
-				 d->name, (unsigned long long)(now - d->est.last_ms));
+			log_warn("msg=\"destination stale: no samples\" prefix=%s since_ms=%llu%s",
+				 d->name, (unsigned long long)(now - since),
+				 d->est.last_ms ? "" : " never=true");
 		}
 	}
 }
@@ -202,7 +303,7 @@ static int run(int sfd)
 
 	for (;;) {
 		uint64_t next, t;
-		int n = 0, np, nm;
+		int n = 0, np, nr, nm;
 
 		now = now_ms();
 		next = probe_tick(now);
@@ -229,8 +330,8 @@ static int run(int sfd)
 			int r = metrics_write_file(D.cfg->metrics_file);
 
 			if (r < 0)
-				log_warn("msg=\"cannot write metrics file\" path=%s error=\"%s\"",
-					 D.cfg->metrics_file, strerror(-r));
+				log_warn("msg=\"cannot write metrics file\" path=\"%s\" error=\"%s\"",
+					 log_esc(D.cfg->metrics_file), strerror(-r));
 			next_metrics = now + D.cfg->metrics_interval_ms;
 		}
 
@@ -239,6 +340,8 @@ static int run(int sfd)
 		pfd[n++].revents = 0;
 		np = probe_pollfds(pfd + n, MAX_POLLFDS - n);
 		n += np;
+		nr = refl_pollfds(pfd + n, MAX_POLLFDS - n);
+		n += nr;
 		nm = metrics_pollfds(pfd + n, MAX_POLLFDS - n);
 		n += nm;
 
@@ -251,6 +354,8 @@ static int run(int sfd)
 		if (D.cfg->metrics_file[0])
 			next = min_u64(next, next_metrics);
 		t = now_ms();
+		if (metrics_timeout_ms() != UINT64_MAX)
+			next = min_u64(next, t + metrics_timeout_ms());
 		if (poll(pfd, (nfds_t)n, next > t ? (int)min_u64(next - t, 60000) : 0) < 0 &&
 		    errno != EINTR) {
 			log_err("msg=\"poll failed\" error=\"%s\"", strerror(errno));
@@ -270,7 +375,8 @@ static int run(int sfd)
 			}
 		}
 		probe_input(pfd + 1, np);
-		metrics_input(pfd + 1 + np, nm);
+		refl_input(pfd + 1 + np, nr);
+		metrics_input(pfd + 1 + np + nr, nm);
 		/* a push happened: make it durable now, a crash must not lose it */
 		if (D.c.pushes != D.pushes_saved) {
 			D.pushes_saved = D.c.pushes;
@@ -368,18 +474,34 @@ int main(int argc, char **argv)
 	D.ndests = D.cfg->ndests;
 	if (!D.dests)
 		return 1;
-	log_info("msg=starting version=%s config=%s destinations=%u state_dir=%s", DACCD_VERSION,
-		 D.cfg_path, D.ndests, state_dir());
+	log_info("msg=starting version=%s config=\"%s\" destinations=%u state_dir=\"%s\"",
+		 DACCD_VERSION, log_esc(D.cfg_path), D.ndests, log_esc(state_dir()));
 	if (mkdir(state_dir(), 0755) < 0 && errno != EEXIST)
-		log_warn("msg=\"cannot create the state directory\" dir=%s error=\"%s\"",
-			 state_dir(), strerror(errno));
-	if (probe_open(D.cfg) < 0)
-		return 1;
-	r = metrics_open(D.cfg->metrics_listen);
-	if (r < 0) {
-		log_err("msg=\"cannot listen for metrics\" address=%s error=\"%s\"",
-			D.cfg->metrics_listen, strerror(-r));
-		return 1;
+		log_warn("msg=\"cannot create the state directory\" dir=\"%s\" error=\"%s\"",
+			 log_esc(state_dir()), strerror(errno));
+	probe_init(D.cfg);
+	refl_set_cfg(D.cfg);
+	{
+		struct refl_set rs;
+		struct snd_set ss;
+		struct metrics_srv *ms;
+
+		if (refl_open(D.cfg, &rs) < 0)
+			return 1;
+		refl_swap(&rs, D.cfg);
+		if (probe_sockets_open(D.cfg, &ss) < 0)
+			return 1;
+		probe_swap(&ss, D.cfg);
+		r = metrics_srv_open(D.cfg->metrics_listen, &ms);
+		if (r < 0) {
+			log_err("msg=\"cannot listen for metrics\" address=\"%s\" error=\"%s\"",
+				log_esc(D.cfg->metrics_listen), strerror(-r));
+			return 1;
+		}
+		if (ms)
+			log_info("msg=\"metrics listening\" address=\"%s\"",
+				 log_esc(D.cfg->metrics_listen));
+		metrics_srv_swap(ms);
 	}
 	/* What was learned before goes to the kernel before the first probe. */
 	state_load(state_dir());
@@ -389,8 +511,16 @@ int main(int argc, char **argv)
 	D.pushes_saved = D.c.pushes;
 
 	rc = run(sfd);
-	probe_close();
-	metrics_close();
+	{
+		struct refl_set rs = { .n = 0 };
+		struct snd_set ss = { .fd = { -1, -1, -1, -1 } };
+
+		refl_swap(&rs, D.cfg);
+		refl_close(&rs);
+		probe_swap(&ss, D.cfg);
+		probe_sockets_close(&ss);
+		metrics_srv_close(metrics_srv_swap(NULL));
+	}
 	kernel_close();
 	free(D.dests);
 	dcfg_free(D.cfg);

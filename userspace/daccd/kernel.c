@@ -38,7 +38,7 @@ static void kernel_down(const char *why)
 		nl = NULL;
 	}
 	if (D.kernel_up)
-		log_warn("msg=\"kernel module gone\" reason=\"%s\"", why);
+		log_warn("msg=\"kernel module gone\" reason=\"%s\"", log_esc(why));
 	D.kernel_up = false;
 	for (i = 0; i < D.ndests; i++)
 		D.dests[i].static_seen = false;
@@ -146,7 +146,8 @@ static int push(struct dest *d, uint32_t rtt_us, uint32_t rttvar_us)
 		/* the periodic poll retries; samples do not hammer the kernel */
 		d->push_retry_ms = now_ms() + D.cfg->kernel_poll_ms;
 		D.c.push_errors++;
-		log_err("msg=\"push failed\" prefix=%s error=\"%s\"", d->name, dacc_nl_error(nl));
+		log_err("msg=\"push failed\" prefix=%s error=\"%s\"", d->name,
+			log_esc(dacc_nl_error(nl)));
 		if (err == -ENOENT || err == -EOPNOTSUPP)
 			kernel_down("push failed");
 		return err;

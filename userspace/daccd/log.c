@@ -4,11 +4,42 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "daccd.h"
 
 int log_level = LOG_INFO_;
+
+const char *log_esc(const char *s)
+{
+	static char bufs[8][256 * 4 + 8];
+	static unsigned int next;
+	char *b = bufs[next++ % 8], *o = b;
+	size_t i;
+
+	if (!s)
+		return "(null)";
+	for (i = 0; s[i] && i < 256; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '"' || ch == '\\') {
+			*o++ = '\\';
+			*o++ = (char)ch;
+		} else if (ch == '\n') {
+			*o++ = '\\';
+			*o++ = 'n';
+		} else if (ch < 0x20 || ch == 0x7f) {
+			o += sprintf(o, "\\x%02x", ch);
+		} else {
+			*o++ = (char)ch;
+		}
+	}
+	if (s[i])
+		o += sprintf(o, "...");
+	*o = 0;
+	return b;
+}
 
 void dlog(int level, const char *fmt, ...)
 {

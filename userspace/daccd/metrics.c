@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* daccd: its own metrics in the Prometheus text format, served over HTTP
- * on a local address and/or written atomically to a file (node_exporter's
- * textfile collector reads such files).
+ * (libmicrohttpd) on a local address and/or written atomically to a file
+ * (node_exporter's textfile collector reads such files).
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <libgen.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,37 +14,21 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <microhttpd.h>
 
 #include "daccd.h"
 
-#define MAX_CLIENTS	8
-#define CLIENT_TIMEOUT_MS 2000
-
-static int lfd = -1;
-static struct {
-	int fd;
-	uint64_t since_ms;
-} clients[MAX_CLIENTS] = { [0 ... MAX_CLIENTS - 1] = { .fd = -1 } };
-
 struct out {
-	char *buf;
-	size_t len, pos;
+	FILE *f;
 };
 
 static void __attribute__((format(printf, 2, 3))) put(struct out *o, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	if (o->pos >= o->len)
-		return;
 	va_start(ap, fmt);
-	n = vsnprintf(o->buf + o->pos, o->len - o->pos, fmt, ap);
+	vfprintf(o->f, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		o->pos += (size_t)n;
-	if (o->pos >= o->len)
-		o->pos = o->len;
 }
 
 static void counter(struct out *o, const char *name, const char *help, uint64_t v)
@@ -56,17 +41,21 @@ static const char *const drop_names[__DROP_MAX] = {
 	[DROP_SHORT] = "short", [DROP_MALFORMED] = "malformed",
 	[DROP_UNMATCHED] = "unmatched", [DROP_LATE] = "late",
 	[DROP_BAD_TIME] = "bad_time", [DROP_RATELIMIT] = "ratelimit",
-	[DROP_LOOP] = "loop",
+	[DROP_LOOP] = "loop", [DROP_NOT_UNICAST] = "not_unicast",
+	[DROP_DENIED] = "denied", [DROP_RATELIMIT_SOURCE] = "ratelimit_source",
 };
 
-size_t metrics_render(char *buf, size_t len)
+char *metrics_render(size_t *len)
 {
-	struct out o = { .buf = buf, .len = len };
+	char *buf = NULL;
+	struct out o = { .f = open_memstream(&buf, len) };
 	const struct counters *c = &D.c;
 	uint64_t now = now_ms();
 	unsigned int i;
 	int k;
 
+	if (!o.f)
+		return NULL;
 	put(&o, "# HELP daccd_probes_sent_total Probes sent, by method.\n"
 		"# TYPE daccd_probes_sent_total counter\n"
 		"daccd_probes_sent_total{method=\"stamp\"} %llu\n"
@@ -175,17 +164,27 @@ size_t metrics_render(char *buf, size_t len)
 	for (i = 0; i < D.ndests; i++)
 		put(&o, "daccd_dest_probes_lost_total{prefix=\"%s\"} %llu\n", D.dests[i].name,
 		    (unsigned long long)D.dests[i].probes_lost);
-	return o.pos;
+	if (ferror(o.f)) {
+		fclose(o.f);
+		free(buf);
+		return NULL;
+	}
+	if (fclose(o.f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }
 
 int metrics_write_file(const char *path)
 {
-	char *buf = malloc(1 << 20), dir[PATH_MAX], base[PATH_MAX];
+	char dir[PATH_MAX], base[PATH_MAX], *buf;
+	size_t len;
 	int err;
 
+	buf = metrics_render(&len);
 	if (!buf)
 		return -ENOMEM;
-	metrics_render(buf, 1 << 20);
 	snprintf(dir, sizeof(dir), "%s", path);
 	snprintf(base, sizeof(base), "%s", path);
 	err = atomic_write(dirname(dir), basename(base), buf);
@@ -193,152 +192,198 @@ int metrics_write_file(const char *path)
 	return err;
 }
 
-int metrics_open(const char *listen_addr)
-{
-	struct sockaddr_storage ss = { 0 };
-	char host[128];
-	const char *colon;
-	int one = 1, fd;
-	socklen_t sl;
+/* ---- HTTP: libmicrohttpd, driven from daccd's poll loop ---------------- */
 
-	metrics_close();
-	if (!listen_addr[0])
-		return 0;
-	colon = strrchr(listen_addr, ':');
-	if (!colon)
+/* Connections at once, from one address, and how long one may idle. */
+#define HTTP_MAX_CONNS		256
+#define HTTP_MAX_PER_IP		32
+#define HTTP_TIMEOUT_S		5
+
+struct metrics_srv {
+	struct MHD_Daemon *mhd;
+	int epoll_fd;
+};
+
+static struct metrics_srv *srv;
+
+static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int status,
+			     const char *text, const char *allow)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+	if (allow)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+	ret = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* GET or HEAD /metrics, nothing else.  MHD assembles requests split over
+ * segments, writes the body as the client reads it (no truncation), and
+ * closes idle connections.
+ */
+static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
+			      const char *method, const char *version, const char *upload,
+			      size_t *upload_len, void **con_cls)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	size_t len;
+	char *body;
+
+	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
+		return reply(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD\n",
+			     "GET, HEAD");
+	if (*upload_len)	/* a body with a GET: not ours to read */
+		return reply(conn, MHD_HTTP_BAD_REQUEST, "no body expected\n", NULL);
+	if (strcmp(url, "/metrics"))
+		return reply(conn, MHD_HTTP_NOT_FOUND, "daccd serves /metrics only\n", NULL);
+	body = metrics_render(&len);
+	if (!body)
+		return reply(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n", NULL);
+	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+				"text/plain; version=0.0.4; charset=utf-8");
+	ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Parse "ADDRESS:PORT" ("[v6]:PORT") into ss; config.c checked it. */
+static int parse_listen(const char *listen_addr, struct sockaddr_storage *ss, socklen_t *sl)
+{
+	const char *colon = strrchr(listen_addr, ':');
+	char host[128];
+	unsigned long port;
+
+	memset(ss, 0, sizeof(*ss));
+	if (!colon || !colon[1] || strspn(colon + 1, "0123456789") != strlen(colon + 1))
+		return -EINVAL;
+	port = strtoul(colon + 1, NULL, 10);
+	if (!port || port > 65535)
 		return -EINVAL;
 	snprintf(host, sizeof(host), "%.*s", (int)(colon - listen_addr), listen_addr);
-	if (host[0] == '[') {
+	if (host[0] == '[' && strlen(host) >= 2 && host[strlen(host) - 1] == ']') {
 		memmove(host, host + 1, strlen(host));
 		host[strlen(host) - 1] = 0;
 	}
-	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
-		ss.ss_family = AF_INET;
-		((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)atoi(colon + 1));
-		sl = sizeof(struct sockaddr_in);
-	} else if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
-		ss.ss_family = AF_INET6;
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)atoi(colon + 1));
-		sl = sizeof(struct sockaddr_in6);
+	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
+		ss->ss_family = AF_INET;
+		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+		*sl = sizeof(struct sockaddr_in);
+	} else if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
+		ss->ss_family = AF_INET6;
+		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+		*sl = sizeof(struct sockaddr_in6);
 	} else {
 		return -EINVAL;
 	}
+	return 0;
+}
+
+int metrics_srv_open(const char *listen_addr, struct metrics_srv **out)
+{
+	struct sockaddr_storage ss;
+	const union MHD_DaemonInfo *info;
+	struct metrics_srv *m;
+	int one = 1, fd, err;
+	socklen_t sl;
+
+	*out = NULL;
+	if (!listen_addr[0])
+		return 0;
+	err = parse_listen(listen_addr, &ss, &sl);
+	if (err)
+		return err;
+	/* our own socket, so a busy port is an errno, not a NULL from MHD */
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&ss, sl) < 0 || listen(fd, 8) < 0) {
-		int err = -errno;
-
+	if (ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, sl) < 0 || listen(fd, 64) < 0) {
+		err = -errno;
 		close(fd);
 		return err;
 	}
-	lfd = fd;
-	log_info("msg=\"metrics listening\" address=%s", listen_addr);
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		close(fd);
+		return -ENOMEM;
+	}
+	m->mhd = MHD_start_daemon(MHD_USE_EPOLL | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+				  0, NULL, NULL, handle, NULL,
+				  MHD_OPTION_LISTEN_SOCKET, fd,
+				  MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_MAX_CONNS,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)HTTP_MAX_PER_IP,
+				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_TIMEOUT_S,
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+				  MHD_OPTION_END);
+	if (!m->mhd) {
+		close(fd);
+		free(m);
+		return -ENOMEM;
+	}
+	info = MHD_get_daemon_info(m->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	if (!info) {
+		MHD_stop_daemon(m->mhd);
+		free(m);
+		return -EINVAL;
+	}
+	m->epoll_fd = info->epoll_fd;
+	*out = m;
 	return 0;
 }
 
-static void client_close(int i)
+void metrics_srv_close(struct metrics_srv *m)
 {
-	close(clients[i].fd);
-	clients[i].fd = -1;
+	if (!m)
+		return;
+	/* MHD_stop_daemon closes the listening socket it was given */
+	MHD_stop_daemon(m->mhd);
+	free(m);
 }
 
-void metrics_close(void)
+struct metrics_srv *metrics_srv_swap(struct metrics_srv *m)
 {
-	int i;
+	struct metrics_srv *old = srv;
 
-	if (lfd >= 0)
-		close(lfd);
-	lfd = -1;
-	for (i = 0; i < MAX_CLIENTS; i++)
-		if (clients[i].fd >= 0)
-			client_close(i);
+	srv = m;
+	return old;
 }
 
 int metrics_pollfds(struct pollfd *p, int max)
 {
-	uint64_t now = now_ms();
-	int i, n = 0;
-
-	if (lfd >= 0 && n < max) {
-		p[n].fd = lfd;
-		p[n].events = POLLIN;
-		p[n++].revents = 0;
-	}
-	for (i = 0; i < MAX_CLIENTS && n < max; i++) {
-		if (clients[i].fd < 0)
-			continue;
-		if (now - clients[i].since_ms > CLIENT_TIMEOUT_MS) {
-			client_close(i);
-			continue;
-		}
-		p[n].fd = clients[i].fd;
-		p[n].events = POLLIN;
-		p[n++].revents = 0;
-	}
-	return n;
+	if (!srv || max < 1)
+		return 0;
+	p[0].fd = srv->epoll_fd;
+	p[0].events = POLLIN;
+	p[0].revents = 0;
+	return 1;
 }
 
-static void client_serve(int i)
+uint64_t metrics_timeout_ms(void)
 {
-	static char body[1 << 20];
-	char req[2048], hdr[256];
-	size_t blen;
-	ssize_t n;
-	int h;
+	MHD_UNSIGNED_LONG_LONG t;
 
-	n = recv(clients[i].fd, req, sizeof(req) - 1, MSG_DONTWAIT);
-	if (n <= 0) {
-		if (n == 0 || errno != EAGAIN)
-			client_close(i);
-		return;
-	}
-	req[n] = 0;
-	if (strncmp(req, "GET ", 4)) {
-		h = snprintf(hdr, sizeof(hdr), "HTTP/1.0 405 Method Not Allowed\r\n"
-			     "Content-Length: 0\r\nConnection: close\r\n\r\n");
-		send(clients[i].fd, hdr, (size_t)h, MSG_DONTWAIT | MSG_NOSIGNAL);
-		client_close(i);
-		return;
-	}
-	blen = metrics_render(body, sizeof(body));
-	h = snprintf(hdr, sizeof(hdr), "HTTP/1.0 200 OK\r\n"
-		     "Content-Type: text/plain; version=0.0.4\r\n"
-		     "Content-Length: %zu\r\nConnection: close\r\n\r\n", blen);
-	/* small enough for the socket buffer; a client that does not read
-	 * gets a truncated answer rather than stalling the daemon
-	 */
-	send(clients[i].fd, hdr, (size_t)h, MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE);
-	send(clients[i].fd, body, blen, MSG_DONTWAIT | MSG_NOSIGNAL);
-	shutdown(clients[i].fd, SHUT_WR);
-	client_close(i);
+	if (!srv || MHD_get_timeout(srv->mhd, &t) != MHD_YES)
+		return UINT64_MAX;
+	return t;
 }
 
 void metrics_input(const struct pollfd *p, int n)
 {
-	int i, k;
-
-	for (i = 0; i < n; i++) {
-		if (!p[i].revents)
-			continue;
-		if (p[i].fd == lfd) {
-			int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-
-			if (fd < 0)
-				continue;
-			for (k = 0; k < MAX_CLIENTS && clients[k].fd >= 0; k++)
-				;
-			if (k == MAX_CLIENTS) {
-				close(fd);	/* busy: the scraper retries */
-				continue;
-			}
-			clients[k].fd = fd;
-			clients[k].since_ms = now_ms();
-			continue;
-		}
-		for (k = 0; k < MAX_CLIENTS; k++)
-			if (clients[k].fd == p[i].fd)
-				client_serve(k);
-	}
+	/* also when nothing is readable: connection timeouts are MHD's */
+	if (srv)
+		MHD_run(srv->mhd);
 }

@@ -31,7 +31,7 @@
 #define ICMP_PAYLOAD	16	/* seq (4), t1 (8), magic (4) */
 #define ICMP_MAGIC	0x64616363U	/* "dacc" */
 
-enum sock_kind { SK_SND4, SK_SND6, SK_REFL4, SK_REFL6, SK_ICMP4, SK_ICMP6, __SK_MAX };
+enum sock_kind { SK_SND4, SK_SND6, SK_ICMP4, SK_ICMP6, __SK_MAX };
 
 struct slot {
 	bool used, lost, icmp;
@@ -46,29 +46,17 @@ struct slot {
 };
 
 static struct {
-	int fd[__SK_MAX];
-	bool icmp_raw[2];		/* raw socket (needs CAP_NET_RAW), else ping socket */
+	struct snd_set s;
 	uint16_t ping_id;
 	struct slot slots[NSLOTS];
 	uint32_t seq;
 	unsigned int gen;
 	/* token buckets, in milli-tokens */
-	uint64_t tb_probe, tb_refl, tb_probe_ms, tb_refl_ms;
+	uint64_t tb_probe, tb_probe_ms;
 	uint16_t err_est;
 	uint64_t err_est_ms;
-	/* Reflector: the userspace t3 of recent reflections, and the lowest
-	 * send latency (kernel TX time - userspace t3) of the last ones; it is
-	 * added to t3, so t3 says when the packet left, not when we asked.
-	 */
-	struct refl_tx {
-		uint32_t seq;
-		uint64_t ss_ts, t3_raw;
-	} refl_tx[256];
-	int64_t tx_lat_ns[32];
-	unsigned int tx_lat_n, tx_lat_i;
-	int64_t tx_corr_ns;
 	const struct dcfg *cfg;
-} P = { .fd = { -1, -1, -1, -1, -1, -1 } };
+} P = { .s = { .fd = { -1, -1, -1, -1 } } };
 
 static uint64_t mono_ns(void)
 {
@@ -78,7 +66,7 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static uint64_t ntp_now(void)
+uint64_t ntp_now(void)
 {
 	struct timespec ts;
 
@@ -87,7 +75,7 @@ static uint64_t ntp_now(void)
 }
 
 /* Token bucket: rate per second, burst tokens; true when one is taken. */
-static bool tb_take(uint64_t *tokens, uint64_t *last_ms, uint32_t rate, uint32_t burst)
+bool tb_take(uint64_t *tokens, uint64_t *last_ms, uint32_t rate, uint32_t burst)
 {
 	uint64_t now = now_ms(), cap = (uint64_t)burst * 1000;
 
@@ -145,8 +133,13 @@ static void fd_close(int *fd)
 	*fd = -1;
 }
 
-static int udp_open(int family, uint16_t port, bool reflector)
+/* A Session-Sender socket. */
+static int udp_open(int family, uint16_t port)
 {
+	/* t1 from the kernel too: when the packet entered the device's queue
+	 * (as TCP's send time, a local qdisc's delay counts), not when we asked
+	 */
+	int tsf = SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_SOFTWARE;
 	int one = 1, ttl = 255, fd;
 
 	fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -155,32 +148,13 @@ static int udp_open(int family, uint16_t port, bool reflector)
 	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
 	if (family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-	if (reflector) {
-		/* how long our sends take to reach the device queue, to put t3
-		 * where the packet leaves
-		 */
-		int tsf = SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_SOFTWARE;
-
-		setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &tsf, sizeof(tsf));
-		if (family == AF_INET)
-			setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one));
-		else
-			setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof(one));
-	} else {
-		/* t1 from the kernel too: when the packet entered the device's
-		 * queue (as TCP's send time, a local qdisc's delay counts), not
-		 * when we asked
-		 */
-		int tsf = SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_SOFTWARE;
-
-		setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &tsf, sizeof(tsf));
-		/* RFC 8762 4.2: test packets leave with TTL 255 */
-		if (family == AF_INET)
-			setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
-		else
-			setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof(ttl));
-	}
-	if (port || reflector) {
+	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &tsf, sizeof(tsf));
+	/* RFC 8762 4.2: test packets leave with TTL 255 */
+	if (family == AF_INET)
+		setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
+	else
+		setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof(ttl));
+	if (port) {
 		struct sockaddr_storage ss = { .ss_family = (sa_family_t)family };
 
 		if (family == AF_INET)
@@ -232,98 +206,75 @@ static bool needs_icmp(const struct dcfg *c)
 	return false;
 }
 
-static int open_reflector(const struct dcfg *c)
+void probe_sockets_close(struct snd_set *s)
 {
-	int fd;
+	int i;
 
-	if (!c->reflector)
-		return 0;
-	fd = udp_open(AF_INET, c->stamp_port, true);
-	if (fd < 0) {
-		log_err("msg=\"cannot listen for STAMP\" family=ipv4 port=%u error=\"%s\"",
-			c->stamp_port, strerror(-fd));
-		return fd;
-	}
-	P.fd[SK_REFL4] = fd;
-	fd = udp_open(AF_INET6, c->stamp_port, true);
-	if (fd < 0)	/* IPv6 may be disabled: IPv4 alone is fine */
-		log_warn("msg=\"no IPv6 STAMP reflector\" port=%u error=\"%s\"",
-			 c->stamp_port, strerror(-fd));
-	else
-		P.fd[SK_REFL6] = fd;
-	log_info("msg=\"STAMP reflector listening\" port=%u", c->stamp_port);
-	return 0;
+	for (i = 0; i < __SK_MAX; i++)
+		fd_close(&s->fd[i]);
 }
 
-static int open_sender(const struct dcfg *c)
+int probe_sockets_open(const struct dcfg *c, struct snd_set *s)
 {
-	int fd;
+	int i, fd;
 
+	for (i = 0; i < __SK_MAX; i++)
+		s->fd[i] = -1;
 	if (!c->probe_enabled)
 		return 0;
-	fd = udp_open(AF_INET, c->source_port, false);
+	fd = udp_open(AF_INET, c->source_port);
 	if (fd < 0) {
 		log_err("msg=\"cannot open the STAMP sender socket\" family=ipv4 port=%u error=\"%s\"",
 			c->source_port, strerror(-fd));
 		return fd;
 	}
-	P.fd[SK_SND4] = fd;
-	fd = udp_open(AF_INET6, c->source_port, false);
-	if (fd >= 0)
-		P.fd[SK_SND6] = fd;
+	s->fd[SK_SND4] = fd;
+	fd = udp_open(AF_INET6, c->source_port);
+	if (fd >= 0)	/* IPv6 may be disabled */
+		s->fd[SK_SND6] = fd;
 	if (needs_icmp(c)) {
-		fd = icmp_open(AF_INET, &P.icmp_raw[0]);
+		fd = icmp_open(AF_INET, &s->icmp_raw[0]);
 		if (fd < 0)
 			log_warn("msg=\"no ICMP echo (needs CAP_NET_RAW or ping_group_range)\" error=\"%s\"",
 				 strerror(-fd));
 		else
-			P.fd[SK_ICMP4] = fd;
-		fd = icmp_open(AF_INET6, &P.icmp_raw[1]);
+			s->fd[SK_ICMP4] = fd;
+		fd = icmp_open(AF_INET6, &s->icmp_raw[1]);
 		if (fd >= 0)
-			P.fd[SK_ICMP6] = fd;
+			s->fd[SK_ICMP6] = fd;
 	}
 	return 0;
 }
 
-int probe_open(const struct dcfg *c)
+bool probe_sockets_same(const struct dcfg *a, const struct dcfg *b)
+{
+	return a->probe_enabled == b->probe_enabled && a->source_port == b->source_port &&
+	       needs_icmp(a) == needs_icmp(b);
+}
+
+void probe_init(const struct dcfg *c)
 {
 	uint32_t r = 0;
-	int err;
 
-	P.cfg = c;
 	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
 		r = (uint32_t)mono_ns();
 	P.seq = r;
 	P.ping_id = (uint16_t)(r >> 16 ^ getpid());
-	err = open_reflector(c);
-	if (err)
-		return err;
-	return open_sender(c);
-}
-
-void probe_close(void)
-{
-	int i;
-
-	for (i = 0; i < __SK_MAX; i++)
-		fd_close(&P.fd[i]);
-}
-
-int probe_reconfigure(const struct dcfg *old, const struct dcfg *c)
-{
-	int err = 0;
-
 	P.cfg = c;
-	if (old->reflector != c->reflector || old->stamp_port != c->stamp_port) {
-		fd_close(&P.fd[SK_REFL4]);
-		fd_close(&P.fd[SK_REFL6]);
-		err = open_reflector(c);
-	}
-	fd_close(&P.fd[SK_SND4]);
-	fd_close(&P.fd[SK_SND6]);
-	fd_close(&P.fd[SK_ICMP4]);
-	fd_close(&P.fd[SK_ICMP6]);
-	return open_sender(c) ?: err;
+}
+
+void probe_swap(struct snd_set *s, const struct dcfg *c)
+{
+	struct snd_set old = P.s;
+
+	P.s = *s;
+	*s = old;
+	P.cfg = c;
+}
+
+void probe_set_cfg(const struct dcfg *c)
+{
+	P.cfg = c;
 }
 
 void probe_forget(void)
@@ -337,9 +288,9 @@ int probe_pollfds(struct pollfd *p, int max)
 	int i, n = 0;
 
 	for (i = 0; i < __SK_MAX && n < max; i++) {
-		if (P.fd[i] < 0)
+		if (P.s.fd[i] < 0)
 			continue;
-		p[n].fd = P.fd[i];
+		p[n].fd = P.s.fd[i];
 		p[n].events = POLLIN;
 		p[n].revents = 0;
 		n++;
@@ -389,7 +340,7 @@ static ssize_t recv_ts(int fd, uint8_t *buf, size_t len, struct sockaddr_storage
 /* The Error Estimate we send: synchronized or not, about 1 ms or the
  * kernel's maximum error.
  */
-static uint16_t err_estimate(void)
+uint16_t stamp_err_now(void)
 {
 	uint64_t now = now_ms();
 
@@ -405,31 +356,11 @@ static uint16_t err_estimate(void)
 	return P.err_est;
 }
 
-/* Send latencies above this are scheduling noise, not the send path. */
-#define TX_LAT_MAX_NS	2000000LL
-
-static void refl_tx_note(int64_t lat_ns)
-{
-	unsigned int i;
-	int64_t m;
-
-	if (lat_ns < 0 || lat_ns > TX_LAT_MAX_NS)
-		return;
-	P.tx_lat_ns[P.tx_lat_i++ % 32] = lat_ns;
-	if (P.tx_lat_n < 32)
-		P.tx_lat_n++;
-	m = P.tx_lat_ns[0];
-	for (i = 1; i < P.tx_lat_n; i++)
-		if (P.tx_lat_ns[i] < m)
-			m = P.tx_lat_ns[i];
-	P.tx_corr_ns = m;
-}
-
 /* One packet the kernel looped back on a socket's error queue, with its
  * TX timestamp: its length, 0 when it cannot be used (no timestamp, shorter
  * than a STAMP packet, truncated), -1 when the queue is empty.
  */
-static ssize_t errqueue_txts(int fd, uint8_t *buf, size_t len, struct timespec *ts)
+ssize_t errqueue_txts(int fd, uint8_t *buf, size_t len, struct timespec *ts)
 {
 	char cbuf[512];
 	struct iovec iov = { .iov_base = buf, .iov_len = len };
@@ -454,90 +385,6 @@ static ssize_t errqueue_txts(int fd, uint8_t *buf, size_t len, struct timespec *
 		return 0;
 	*ts = tss.ts[0];
 	return n;
-}
-
-/* A reflector socket's TX timestamp: the looped packet's last 44 bytes are
- * our reflection (sender's sequence number and timestamp identify it).
- * False when the queue is empty.
- */
-static bool reflector_txts(int fd)
-{
-	uint8_t buf[STAMP_PKT_MAX + 128];
-	struct timespec ts;
-	struct stamp_refl r;
-	struct refl_tx *e;
-	ssize_t n;
-
-	n = errqueue_txts(fd, buf, sizeof(buf), &ts);
-	if (n <= 0)
-		return n == 0;
-	/* the reflection is at the start of the payload, zeros after it:
-	 * find it by the sender's sequence number and timestamp we keep
-	 */
-	for (ssize_t off = n - STAMP_PKT_LEN; off >= 0; off--) {
-		if (stamp_refl_decode(buf + off, STAMP_PKT_LEN, &r) != STAMP_OK)
-			continue;
-		e = &P.refl_tx[r.ss_seq % 256];
-		if (e->seq == r.ss_seq && e->ss_ts == r.ss_ts && e->t3_raw) {
-			refl_tx_note(ntp_diff_ns(e->t3_raw, ntp_from_timespec(&ts)));
-			e->t3_raw = 0;
-			break;
-		}
-	}
-	return true;
-}
-
-static void reflect_one(int fd)
-{
-	uint8_t buf[STAMP_PKT_MAX], out[STAMP_PKT_MAX];
-	struct sockaddr_storage peer;
-	struct stamp_test t;
-	struct stamp_refl r;
-	uint64_t rx;
-	uint16_t port;
-	ssize_t n;
-	size_t len;
-	int ttl;
-
-	n = recv_ts(fd, buf, sizeof(buf), &peer, &rx, &ttl);
-	if (n < 0)
-		return;
-	D.c.refl_rx++;
-	if (!tb_take(&P.tb_refl, &P.tb_refl_ms, P.cfg->reflector_max_pps,
-		     P.cfg->reflector_max_pps / 4 + 10)) {
-		D.c.refl_drops[DROP_RATELIMIT]++;
-		return;
-	}
-	if (stamp_test_decode(buf, (size_t)n, &t) != STAMP_OK) {
-		D.c.refl_drops[DROP_SHORT]++;
-		return;
-	}
-	port = ntohs(peer.ss_family == AF_INET ? ((struct sockaddr_in *)&peer)->sin_port :
-			     ((struct sockaddr_in6 *)&peer)->sin6_port);
-	/* A reflector answering a reflector would ping-pong forever. */
-	if (!port || port == P.cfg->stamp_port || port == STAMP_PORT_DEFAULT) {
-		D.c.refl_drops[DROP_LOOP]++;
-		return;
-	}
-	/* Symmetric size (RFC 8762 4.3), extra bytes zero. */
-	len = (size_t)n > sizeof(out) ? sizeof(out) : (size_t)n;
-	memset(out, 0, len);
-	stamp_reflect(&t, ttl < 0 ? 0 : (uint8_t)ttl, rx, 0, err_estimate(), &r);
-	{
-		struct refl_tx *e = &P.refl_tx[t.seq % 256];
-		uint64_t raw = ntp_now();
-
-		e->seq = t.seq;
-		e->ss_ts = t.ts;
-		e->t3_raw = raw;
-		/* never before t2, whatever the correction */
-		r.ts = raw + (uint64_t)(((unsigned __int128)P.tx_corr_ns << 32) / 1000000000ULL);
-	}
-	stamp_refl_encode(&r, out);
-	if (sendto(fd, out, len, MSG_DONTWAIT, (struct sockaddr *)&peer, ss_len(&peer)) < 0)
-		D.c.send_errors++;
-	else
-		D.c.refl_tx++;
 }
 
 static struct slot *slot_match(uint32_t seq, uint64_t t1, const struct sockaddr_storage *peer,
@@ -709,14 +556,11 @@ void probe_input(const struct pollfd *p, int n)
 
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < __SK_MAX; k++)
-			if (P.fd[k] == p[i].fd)
+			if (P.s.fd[k] == p[i].fd)
 				break;
 		/* TX timestamps before replies: a reply needs its probe's */
 		if ((p[i].revents & POLLERR) && (k == SK_SND4 || k == SK_SND6))
 			for (budget = 0; budget < 64 && sender_txts(p[i].fd); budget++)
-				;
-		if ((p[i].revents & POLLERR) && (k == SK_REFL4 || k == SK_REFL6))
-			for (budget = 0; budget < 64 && reflector_txts(p[i].fd); budget++)
 				;
 		if (!(p[i].revents & POLLIN))
 			continue;
@@ -725,19 +569,15 @@ void probe_input(const struct pollfd *p, int n)
 			int avail = 0;
 
 			switch (k) {
-			case SK_REFL4:
-			case SK_REFL6:
-				reflect_one(p[i].fd);
-				break;
 			case SK_SND4:
 			case SK_SND6:
 				sender_one(p[i].fd);
 				break;
 			case SK_ICMP4:
-				icmp_one(p[i].fd, AF_INET, P.icmp_raw[0]);
+				icmp_one(p[i].fd, AF_INET, P.s.icmp_raw[0]);
 				break;
 			case SK_ICMP6:
-				icmp_one(p[i].fd, AF_INET6, P.icmp_raw[1]);
+				icmp_one(p[i].fd, AF_INET6, P.s.icmp_raw[1]);
 				break;
 			default:
 				budget = 64;
@@ -752,7 +592,7 @@ void probe_input(const struct pollfd *p, int n)
 static int send_stamp(struct dest *d, const struct sockaddr_storage *tgt, struct slot *s)
 {
 	struct sockaddr_storage to = *tgt;
-	int fd = P.fd[to.ss_family == AF_INET ? SK_SND4 : SK_SND6];
+	int fd = P.s.fd[to.ss_family == AF_INET ? SK_SND4 : SK_SND6];
 	uint8_t buf[STAMP_PKT_LEN];
 	struct stamp_test t;
 
@@ -764,7 +604,7 @@ static int send_stamp(struct dest *d, const struct sockaddr_storage *tgt, struct
 		((struct sockaddr_in6 *)&to)->sin6_port = htons(d->cfg->port);
 	s->peer = to;
 	t.seq = s->seq;
-	t.err = err_estimate();
+	t.err = stamp_err_now();
 	s->tx_mono_ns = mono_ns();
 	t.ts = s->t1 = ntp_now();
 	stamp_test_encode(&t, buf);
@@ -791,7 +631,7 @@ static uint16_t csum16(const uint8_t *p, size_t len)
 static int send_icmp(const struct sockaddr_storage *tgt, struct slot *s)
 {
 	int v6 = tgt->ss_family == AF_INET6;
-	int fd = P.fd[v6 ? SK_ICMP6 : SK_ICMP4];
+	int fd = P.s.fd[v6 ? SK_ICMP6 : SK_ICMP4];
 	uint8_t pkt[8 + ICMP_PAYLOAD] = { 0 };
 	uint32_t seq = htonl(s->seq), magic = htonl(ICMP_MAGIC);
 	uint64_t t1;
@@ -811,7 +651,7 @@ static int send_icmp(const struct sockaddr_storage *tgt, struct slot *s)
 	s->t1 = ntp_now();
 	t1 = htobe64(s->t1);
 	memcpy(pkt + 12, &t1, 8);
-	if (!v6 && P.icmp_raw[0]) {
+	if (!v6 && P.s.icmp_raw[0]) {
 		c = csum16(pkt, sizeof(pkt));
 		pkt[2] = c >> 8;
 		pkt[3] = c & 0xff;

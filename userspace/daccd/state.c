@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <json-c/json.h>
@@ -16,6 +18,8 @@
 
 #define STATE_FILE	"daccd.state"
 #define STATE_VERSION	1
+/* 1024 destinations of 256 samples are about 7 MB of JSON. */
+#define STATE_MAX_BYTES	(32ULL << 20)
 
 static json_object *dest_to_json(const struct dest *d, uint64_t mono, uint64_t wall)
 {
@@ -58,34 +62,56 @@ static int write_all(int fd, const char *s, size_t len)
 	return 0;
 }
 
-/* Write text to dir/name atomically. */
+/* Write text to dir/name atomically: a new file of a random name, created
+ * with O_EXCL and O_NOFOLLOW inside the directory (opened once, so a
+ * directory swapped underneath cannot redirect it), fsync'ed and renamed
+ * over the old one; rename replaces a symlink at NAME, never its target.
+ * Then the directory is fsync'ed.  Nobody who can write the directory can
+ * make this write anywhere else.
+ */
 int atomic_write(const char *dir, const char *name, const char *text)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
-	int fd, dfd, err;
+	char tmp[NAME_MAX + 1];
+	int fd = -1, dfd, err = 0, tries;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
+	if (!name[0] || strchr(name, '/') || strlen(name) + 9 > NAME_MAX)
+		return -EINVAL;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
 		return -errno;
-	err = write_all(fd, text, strlen(text));
+	for (tries = 0; tries < 16 && fd < 0; tries++) {
+		uint32_t r;
+
+		if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+			r = (uint32_t)now_ms() ^ (uint32_t)getpid() << 8 ^ (uint32_t)tries;
+		snprintf(tmp, sizeof(tmp), ".%s.%08x", name, r);
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0 && errno != EEXIST) {
+			err = -errno;
+			break;
+		}
+	}
+	if (fd < 0) {
+		close(dfd);
+		return err ?: -EEXIST;
+	}
+	/* the umask must not make a metrics file unreadable to its collector */
+	if (fchmod(fd, 0644) < 0)
+		err = -errno;
+	if (!err)
+		err = write_all(fd, text, strlen(text));
 	if (!err && fsync(fd) < 0)
 		err = -errno;
 	if (close(fd) < 0 && !err)
 		err = -errno;
-	if (!err && rename(tmp, path) < 0)
+	if (!err && renameat(dfd, tmp, dfd, name) < 0)
 		err = -errno;
-	if (err) {
-		unlink(tmp);
-		return err;
-	}
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	return 0;
+	if (err)
+		unlinkat(dfd, tmp, 0);
+	else if (fsync(dfd) < 0)
+		err = -errno;
+	close(dfd);
+	return err;
 }
 
 int state_save(const char *dir)
@@ -105,7 +131,8 @@ int state_save(const char *dir)
 	json_object_put(root);
 	if (err) {
 		D.c.state_save_errors++;
-		log_err("msg=\"cannot save state\" dir=%s error=\"%s\"", dir, strerror(-err));
+		log_err("msg=\"cannot save state\" dir=\"%s\" error=\"%s\"", log_esc(dir),
+			strerror(-err));
 		return err;
 	}
 	D.c.state_saves++;
@@ -163,31 +190,33 @@ static void dest_from_json(struct dest *d, json_object *o, uint64_t mono, uint64
 	est_refresh(&d->est, &D.cfg->est);
 }
 
-int state_load(const char *dir)
+/* The saved state in root, if it is recent enough: restored into D. */
+static int state_restore(json_object *root, const char *name)
 {
-	char path[PATH_MAX];
-	uint64_t mono = now_ms(), wall = wall_ms();
-	json_object *root, *a, *v;
+	uint64_t mono = now_ms(), wall = wall_ms(), max_age = D.cfg->state_max_age_ms;
+	json_object *a, *v;
 	unsigned int restored = 0;
+	int64_t saved;
 	size_t i, n;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, STATE_FILE);
-	if (access(path, F_OK) < 0) {
-		log_info("msg=\"no saved state\" path=%s", path);
-		return 0;
-	}
-	root = json_object_from_file(path);
-	if (!root) {
-		log_err("msg=\"saved state unreadable, starting afresh\" path=%s error=\"%s\"",
-			path, json_util_get_last_err() ?: "?");
-		return -EINVAL;
-	}
-	if (get_i64(root, "version") != STATE_VERSION ||
+	if (!json_object_is_type(root, json_type_object) ||
+	    get_i64(root, "version") != STATE_VERSION ||
 	    !json_object_object_get_ex(root, "destinations", &a) ||
 	    !json_object_is_type(a, json_type_array)) {
-		log_err("msg=\"saved state has an unknown layout, starting afresh\" path=%s", path);
-		json_object_put(root);
+		log_err("msg=\"saved state has an unknown layout, starting afresh\" path=\"%s\"",
+			log_esc(name));
 		return -EINVAL;
+	}
+	/* A state of unknown age, from the future (the clock was set back, or
+	 * is not set yet) or older than state_max_age_ms describes paths that
+	 * may have changed since: start afresh rather than push it.
+	 */
+	saved = get_i64(root, "saved_ms");
+	if (saved <= 0 || (uint64_t)saved > wall + 60000 || wall - (uint64_t)saved > max_age) {
+		log_warn("msg=\"saved state too old or of unknown age, starting afresh\" path=\"%s\" saved_ms=%lld now_ms=%llu max_age_ms=%llu",
+			 log_esc(name), (long long)saved, (unsigned long long)wall,
+			 (unsigned long long)max_age);
+		return -ESTALE;
 	}
 	n = json_object_array_length(a);
 	for (i = 0; i < n; i++) {
@@ -196,7 +225,9 @@ int state_load(const char *dir)
 		struct dest *d;
 		int k;
 
-		if (!json_object_object_get_ex(o, "prefix", &v) ||
+		if (!json_object_is_type(o, json_type_object) ||
+		    !json_object_object_get_ex(o, "prefix", &v) ||
+		    !json_object_is_type(v, json_type_string) ||
 		    dacc_prefix_parse(json_object_get_string(v), &p, false) < 0)
 			continue;
 		k = dcfg_find_dest(D.cfg, &p);
@@ -206,7 +237,81 @@ int state_load(const char *dir)
 		dest_from_json(d, o, mono, wall);
 		restored++;
 	}
-	json_object_put(root);
-	log_info("msg=\"state restored\" path=%s destinations=%u", path, restored);
+	log_info("msg=\"state restored\" path=\"%s\" destinations=%u", log_esc(name), restored);
 	return (int)restored;
+}
+
+int state_load_buf(const char *text, size_t len, const char *name)
+{
+	struct json_tokener *tok;
+	json_object *root;
+	int r;
+
+	if (len > STATE_MAX_BYTES || len > INT_MAX) {
+		log_err("msg=\"saved state too large, starting afresh\" path=\"%s\" bytes=%zu",
+			log_esc(name), len);
+		return -EFBIG;
+	}
+	tok = json_tokener_new();
+	if (!tok)
+		return -ENOMEM;
+	root = json_tokener_parse_ex(tok, text, (int)len);
+	if (!root || json_tokener_get_error(tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok) < len) {
+		log_err("msg=\"saved state unreadable, starting afresh\" path=\"%s\" error=\"%s\"",
+			log_esc(name), log_esc(json_tokener_error_desc(json_tokener_get_error(tok))));
+		json_object_put(root);
+		json_tokener_free(tok);
+		return -EINVAL;
+	}
+	json_tokener_free(tok);
+	r = state_restore(root, name);
+	json_object_put(root);
+	return r;
+}
+
+int state_load(const char *dir)
+{
+	char path[PATH_MAX], *buf;
+	struct stat st;
+	ssize_t n;
+	size_t got = 0;
+	int fd, r;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, STATE_FILE);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		log_info("msg=\"no saved state\" path=\"%s\"", log_esc(path));
+		return 0;
+	}
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		r = fd < 0 ? -errno : S_ISREG(st.st_mode) ? -errno : -EINVAL;
+		log_err("msg=\"saved state unreadable, starting afresh\" path=\"%s\" error=\"%s\"",
+			log_esc(path), r == -EINVAL ? "not a regular file" : strerror(-r));
+		if (fd >= 0)
+			close(fd);
+		return r;
+	}
+	if ((uint64_t)st.st_size > STATE_MAX_BYTES) {
+		close(fd);
+		return state_load_buf(NULL, (size_t)st.st_size, path);
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (got < (size_t)st.st_size) {
+		n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = 0;
+	r = state_load_buf(buf, got, path);
+	free(buf);
+	return r;
 }

@@ -121,6 +121,35 @@ static void test_errors(void **state)
 		{ "destinations = (\n{ prefix = \"10.0.0.0/8\"; targets = [\"10.0.0.1\"];\n"
 		  "  interval_ms = 1; }\n);\n", "b.conf:3:", "interval_ms" },
 		{ "destinations = { prefix = \"10.0.0.0/8\"; };\n", "b.conf:1:", "list" },
+		/* probes to broadcast and multicast addresses */
+		{ "destinations = (\n{ prefix = \"224.0.0.0/4\";\n targets = [\"224.0.0.1\"]; }\n);\n",
+		  "b.conf:3:", "224.0.0.1" },
+		{ "destinations = (\n{ prefix = \"255.255.255.255/32\";\n"
+		  " targets = [\"255.255.255.255\"]; }\n);\n", "b.conf:3:", "unicast" },
+		{ "destinations = (\n{ prefix = \"ff02::/16\";\n targets = [\"ff02::1\"]; }\n);\n",
+		  "b.conf:3:", "ff02::1" },
+		{ "destinations = (\n{ prefix = \"::/0\";\n targets = [\"::ffff:239.1.1.1\"]; }\n);\n",
+		  "b.conf:3:", "unicast" },
+		/* more probes outstanding than daccd tracks */
+		{ "probe = { max_pps = 10000;\n timeout_ms = 1000; };\n", "b.conf:1:", "timeout_ms" },
+		/* ports with a sign or blanks */
+		{ "metrics = { listen = \"127.0.0.1:+80\"; };\n", "b.conf:1:", "ADDRESS:PORT" },
+		{ "metrics = { listen = \"127.0.0.1: 80\"; };\n", "b.conf:1:", "ADDRESS:PORT" },
+		{ "metrics = { listen = \"127.0.0.1:080000\"; };\n", "b.conf:1:", "ADDRESS:PORT" },
+		/* the reflector's addresses and sources */
+		{ "listen = { bind = [\"10.0.0.256\"]; };\n", "b.conf:1:", "10.0.0.256" },
+		{ "listen = { bind = [\"255.255.255.255\"]; };\n", "b.conf:1:", "unicast" },
+		{ "listen = { bind = [\"0.0.0.0\"]; };\n", "b.conf:1:", "unicast" },
+		{ "listen = { bind = [\"10.0.0.1\", \"10.0.0.1\"]; };\n", "b.conf:1:", "twice" },
+		{ "listen = { bind = \"10.0.0.1\"; };\n", "b.conf:1:", "list" },
+		{ "listen = { bind = [1]; };\n", "b.conf:1:", "string" },
+		{ "listen = { allow = [\"10.0.0.1/8\"]; };\n", "b.conf:1:", "10.0.0.1/8" },
+		{ "listen = { allow = []; };\n", "b.conf:1:", "empty" },
+		{ "listen = { reflector_max_pps_per_source = 0; };\n", "b.conf:1:",
+		  "reflector_max_pps_per_source" },
+		{ "state_max_age_ms = 10;\n", "b.conf:1:", "state_max_age_ms" },
+		/* one file: libconfig would open an @include itself */
+		{ "probe = { enabled = true; };\n@include \"/etc\"\n", "b.conf:2:", "@include" },
 	};
 	char err[256];
 	size_t i;
@@ -148,6 +177,87 @@ static void test_missing_file(void **state)
 	assert_non_null(strstr(err, "No such file"));
 }
 
+static void test_not_a_file(void **state)
+{
+	char err[256] = "";
+
+	/* a directory: libconfig's own reader would exit(2) on it */
+	assert_null(dcfg_load("/tmp", err, sizeof(err)));
+	assert_non_null(strstr(err, "/tmp: is a directory"));
+	assert_null(dcfg_load("/dev/null", err, sizeof(err)) ? (void *)1 : NULL);
+	err[0] = 0;
+	assert_null(dcfg_load("/dev/zero", err, sizeof(err)));
+	assert_non_null(strstr(err, "not a regular file"));
+	assert_null(dcfg_parse_len("a = 1;\0b = 2;", 13, "n.conf", err, sizeof(err)));
+	assert_non_null(strstr(err, "NUL"));
+}
+
+static void test_reflector_settings(void **state)
+{
+	static const char text[] =
+		"listen = { bind = [\"192.0.2.1\", \"2001:db8::1\"];\n"
+		"  allow = [\"10.0.0.0/8\", \"2001:db8::/32\"];\n"
+		"  reflector_max_pps_per_source = 7; };\n"
+		"state_max_age_ms = 60000;\n";
+	char err[256] = "";
+	struct dcfg *c = dcfg_parse(text, "r.conf", err, sizeof(err));
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (!c)
+		fail_msg("expected the config accepted, got \"%s\"", err);
+	assert_int_equal(c->nbind, 2);
+	assert_int_equal(c->bind[0].ss_family, AF_INET);
+	assert_int_equal(((struct sockaddr_in *)&c->bind[0])->sin_addr.s_addr,
+			 inet_addr("192.0.2.1"));
+	assert_int_equal(c->bind[1].ss_family, AF_INET6);
+	assert_int_equal(c->nallow, 2);
+	assert_int_equal(c->reflector_max_pps_source, 7);
+	assert_int_equal(c->state_max_age_ms, 60000);
+	inet_pton(AF_INET, "10.1.2.3", &a4);
+	assert_true(dcfg_allowed(c, AF_INET, &a4));
+	inet_pton(AF_INET, "11.1.2.3", &a4);
+	assert_false(dcfg_allowed(c, AF_INET, &a4));
+	inet_pton(AF_INET6, "2001:db8:5::1", &a6);
+	assert_true(dcfg_allowed(c, AF_INET6, &a6));
+	inet_pton(AF_INET6, "2001:db9::1", &a6);
+	assert_false(dcfg_allowed(c, AF_INET6, &a6));
+	dcfg_free(c);
+
+	/* defaults: the wildcard, every source, a day of state */
+	c = dcfg_parse("", "d.conf", err, sizeof(err));
+	assert_non_null(c);
+	assert_int_equal(c->nbind, 0);
+	assert_int_equal(c->nallow, 0);
+	assert_true(dcfg_allowed(c, AF_INET, &a4));
+	assert_int_equal(c->reflector_max_pps_source, 100);
+	assert_int_equal(c->state_max_age_ms, 86400000);
+	dcfg_free(c);
+}
+
+static void test_unicast(void **state)
+{
+	static const struct { const char *a; bool ok; } v[] = {
+		{ "10.0.0.1", true }, { "192.0.2.255", true }, { "223.255.255.254", true },
+		{ "0.0.0.0", false }, { "0.1.2.3", false }, { "224.0.0.1", false },
+		{ "239.255.255.250", false }, { "255.255.255.255", false }, { "240.0.0.1", false },
+		{ "2001:db8::1", true }, { "::1", true }, { "fe80::1", true }, { "::", false },
+		{ "ff02::1", false }, { "ff05::2", false }, { "::ffff:10.0.0.1", true },
+		{ "::ffff:224.0.0.1", false }, { "::ffff:255.255.255.255", false },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		uint8_t a[16];
+		int fam = strchr(v[i].a, ':') ? AF_INET6 : AF_INET;
+
+		assert_int_equal(inet_pton(fam, v[i].a, a), 1);
+		if (dcfg_unicast(fam, a) != v[i].ok)
+			fail_msg("%s: expected %s, got the opposite", v[i].a,
+				 v[i].ok ? "unicast" : "not unicast");
+	}
+}
+
 static void test_prefix_contains(void **state)
 {
 	struct dacc_prefix p;
@@ -169,6 +279,9 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_prefix_contains),
+		cmocka_unit_test(test_not_a_file),
+		cmocka_unit_test(test_reflector_settings),
+		cmocka_unit_test(test_unicast),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,6 +3,7 @@
  * destinations no longer configured and bad values are skipped, and a
  * corrupt or foreign file changes nothing.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,13 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "../daccd/daccd.h"
 
 /* What daccd.c provides to state.c, with a clock the tests set. */
 struct daccd D;
-int log_level = LOG_ERR_;
 static uint64_t mono = 5000000, wall = 1700000000000ULL;
 
 uint64_t now_ms(void)
@@ -28,10 +31,6 @@ uint64_t now_ms(void)
 uint64_t wall_ms(void)
 {
 	return wall;
-}
-
-void dlog(int level, const char *fmt, ...)
-{
 }
 
 static const char conf[] =
@@ -95,10 +94,25 @@ static void write_file(const char *text)
 	fclose(f);
 }
 
+/* Files in dir other than the state file. */
+static int leftovers(void)
+{
+	struct dirent *e;
+	int n = 0;
+	DIR *dp = opendir(dir);
+
+	assert_non_null(dp);
+	while ((e = readdir(dp)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+		    strcmp(e->d_name, "daccd.state"))
+			n++;
+	closedir(dp);
+	return n;
+}
+
 static void test_roundtrip(void **state)
 {
 	struct dest *d = &D.dests[0];
-	char path[128];
 	unsigned int i;
 
 	for (i = 0; i < 10; i++)
@@ -107,8 +121,7 @@ static void test_roundtrip(void **state)
 	d->pushed_rtt_us = 100010;
 	d->pushed_rttvar_us = 20;
 	assert_int_equal(state_save(dir), 0);
-	snprintf(path, sizeof(path), "%s/.daccd.state.tmp", dir);
-	assert_int_not_equal(access(path, F_OK), 0);	/* renamed away */
+	assert_int_equal(leftovers(), 0);	/* the temporary was renamed */
 
 	/* a restart 3 s later, on a monotonic clock that started anew */
 	teardown_dests();
@@ -133,13 +146,14 @@ static void test_skips_bad_entries(void **state)
 	char text[1024];
 
 	snprintf(text, sizeof(text),
-		 "{\"version\":1,\"destinations\":["
+		 "{\"version\":1,\"saved_ms\":%llu,\"destinations\":["
 		 "{\"prefix\":\"10.9.0.0/24\",\"pushed\":true,\"pushed_rtt_us\":5000},"
 		 "{\"prefix\":\"not a prefix\"},"
 		 "{\"prefix\":\"10.3.0.0/24\",\"pushed\":true,\"pushed_rtt_us\":0,"
 		 " \"samples\":[[%llu,0],[%llu,99999999],[\"x\",1],[1],[%llu,42000]]},"
 		 "{\"prefix\":\"fd00:13::/64\",\"pushed\":true,\"pushed_rtt_us\":7000,"
 		 " \"pushed_rttvar_us\":-5}]}",
+		 (unsigned long long)wall - 100,
 		 (unsigned long long)wall - 1000, (unsigned long long)wall - 1000,
 		 (unsigned long long)wall - 500);
 	write_file(text);
@@ -174,6 +188,90 @@ static void test_missing(void **state)
 	assert_int_equal(D.dests[0].est.n, 0);
 }
 
+static char *slurp(const char *path)
+{
+	static char buf[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return NULL;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n < 0 ? 0 : n] = 0;
+	return buf;
+}
+
+/* Whoever can write the directory plants symlinks where the state file and
+ * the old fixed temporary name would go: the write replaces the link with a
+ * file and never writes through it.
+ */
+static void test_write_symlink(void **state)
+{
+	char victim[128], link1[128], link2[128], path[128];
+	struct stat st;
+	FILE *f;
+
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	f = fopen(victim, "w");
+	assert_non_null(f);
+	fputs("precious\n", f);
+	fclose(f);
+	snprintf(link1, sizeof(link1), "%s/.daccd.state.tmp", dir);
+	snprintf(link2, sizeof(link2), "%s/daccd.state", dir);
+	assert_int_equal(symlink(victim, link1), 0);
+	assert_int_equal(symlink(victim, link2), 0);
+	assert_int_equal(state_save(dir), 0);
+	assert_string_equal(slurp(victim), "precious\n");
+	assert_int_equal(lstat(link2, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0644);
+	/* a plain name only */
+	assert_int_equal(atomic_write(dir, "../x", "y"), -EINVAL);
+	assert_int_equal(atomic_write(dir, "", "y"), -EINVAL);
+	snprintf(path, sizeof(path), "%s/nodir", dir);
+	assert_true(atomic_write(path, "x", "y") < 0);
+	/* a state file that is a link is not followed at load either */
+	assert_int_equal(unlink(link2), 0);
+	assert_int_equal(symlink(victim, link2), 0);
+	assert_true(state_load(dir) < 0);
+}
+
+static void test_max_age(void **state)
+{
+	struct dest *d = &D.dests[0];
+	unsigned int i;
+
+	for (i = 0; i < 10; i++)
+		est_add(&d->est, &D.cfg->est, mono - 10000 + i * 1000, 100000 + i * 10);
+	d->pushed = true;
+	d->pushed_rtt_us = 100010;
+	assert_int_equal(state_save(dir), 0);
+	/* a day and a second later: not restored (the default maximum is a day) */
+	teardown_dests();
+	setup_dests();
+	wall += D.cfg->state_max_age_ms + 1000;
+	assert_int_equal(state_load(dir), -ESTALE);
+	assert_false(D.dests[0].pushed);
+	assert_int_equal(D.dests[0].est.n, 0);
+	/* a clock set back to before the save: of unknown age, not restored */
+	wall -= 2 * (uint64_t)D.cfg->state_max_age_ms;
+	assert_int_equal(state_load(dir), -ESTALE);
+	assert_false(D.dests[0].pushed);
+	/* just under the maximum: restored */
+	wall += D.cfg->state_max_age_ms * 2 - 2000;
+	assert_int_equal(state_load(dir), 2);
+	assert_true(D.dests[0].pushed);
+}
+
+static void test_no_saved_ms(void **state)
+{
+	write_file("{\"version\":1,\"destinations\":[{\"prefix\":\"10.3.0.0/24\",\"pushed\":true,"
+		   "\"pushed_rtt_us\":5000}]}");
+	assert_int_equal(state_load(dir), -ESTALE);
+	assert_false(D.dests[0].pushed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,7 +279,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_skips_bad_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_symlink, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_max_age, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_saved_ms, setup, teardown),
 	};
 
+	log_level = -1;	/* quiet */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,4 +17,5 @@ tests/test_daccd_config_SRCS := tests/test_daccd_config.c daccd/config.c
 TESTS += tests/test_model
 tests/test_model_SRCS := tests/test_model.c ../bench/sim/sim.c
 TESTS += tests/test_daccd_state
-tests/test_daccd_state_SRCS := tests/test_daccd_state.c daccd/state.c daccd/config.c daccd/estimator.c
+tests/test_daccd_state_SRCS := tests/test_daccd_state.c daccd/state.c daccd/config.c daccd/estimator.c \
+	daccd/log.c
