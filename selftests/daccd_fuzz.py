@@ -78,7 +78,9 @@ def main():
         pk += junk(44, 2000, 200) + [b"\xff" * 44, b"\0" * 44]
         sent += udp((addr, port), pk)
     elif mode == "flood":
-        sent += udp((addr, port), [b"\x01" * 44] * int(sys.argv[4]))
+        # valid test packets (MBZ zero): a reflection would be dropped as a loop
+        sent += udp((addr, port), [struct.pack("!IQH", i, 1 << 32, 1) + bytes(30)
+                                   for i in range(int(sys.argv[4]))])
     elif mode == "loop":
         sent += udp((addr, port), [b"\x01" * 44] * 10, sport=int(sys.argv[4]))
     print(sent)

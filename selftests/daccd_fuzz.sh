@@ -61,8 +61,9 @@ t_check_fail "an unknown option is refused" "$DACCD" --frobnicate
 module_load || t_skip_all "cannot load $DACC_KO"
 topo_create || { t_fail "topology" "topo_create failed"; t_done; }
 
-# a reflector answering at most 100 packets/s, so the flood surely exceeds it
-daccd_conf far 'listen = { reflector_max_pps = 100; };
+# a reflector answering at most 100 packets/s from one source, so the flood
+# surely exceeds it
+daccd_conf far 'listen = { reflector_max_pps_per_source = 100; };
 probe = { enabled = false; }; passive = { enabled = false; };'
 daccd_start far far
 SND_BODY="probe = { interval_ms = 200; timeout_ms = 1000; max_pps = 100; source_port = 8621; };
@@ -115,7 +116,7 @@ for r in short malformed unmatched; do
 	v=$(daccd_metric snd "daccd_dropped_total{socket=\"sender\",reason=\"$r\"}")
 	t_check "sender dropped and counted $r packets ($v)" test "${v:-0}" -gt 0
 done
-for r in short ratelimit loop; do
+for r in short ratelimit_source loop; do
 	v=$(daccd_metric far "daccd_dropped_total{socket=\"reflector\",reason=\"$r\"}")
 	t_check "reflector dropped and counted $r packets ($v)" test "${v:-0}" -gt 0
 done

@@ -9,7 +9,7 @@
 DACCD=${DACCD:-$(command -v daccd || echo "$TOP/userspace/daccd/daccd")}
 DACC=${DACC:-$(command -v dacc || echo "$TOP/userspace/dacc/dacc")}
 DACCD_TMP=$(mktemp -d /tmp/daccd-test.XXXXXX)
-on_exit "rm -rf $DACCD_TMP"
+[ -n "${DACCD_KEEP:-}" ] || on_exit "rm -rf $DACCD_TMP"
 # Keep the logs, configs and metrics of a VM run (run.sh -o OUTDIR).
 [ -n "${DACC_OUT:-}" ] && on_exit "mkdir -p $DACC_OUT/$(basename "$0" .sh) && cp -r $DACCD_TMP/. $DACC_OUT/$(basename "$0" .sh)/"
 declare -A DACCD_PID

@@ -114,7 +114,7 @@ fi
 # The repository (without git data) and the programs' libraries.
 mkdir -p "$root/dacc"
 tar -C "$top" --exclude=.git --exclude=./build/linux-source --exclude='*.o' \
-	--exclude='*.cmd' --exclude=bench/results -cf - . | tar -C "$root/dacc" -xf -
+	--exclude='*.cmd' --exclude=bench/results --exclude=./build/fuzz -cf - . | tar -C "$root/dacc" -xf -
 # The module built for a kernel of our own replaces the stock kernel's.
 if [ -n "${VM_DACC_KO:-}" ]; then
 	cp "$VM_DACC_KO" "$root/dacc/kmod/tcp_dacc.ko"

@@ -97,8 +97,10 @@ int main(int argc, char **argv)
 	int opt, rc, i;
 
 	/* iproute2 spells the long options with one dash too, shortened or
-	 * not: -batch, -json, -ver.  What names no long option is left to
-	 * getopt as short ones ("-js").
+	 * not: -batch, -json, -ver.  A word that is the prefix of exactly one
+	 * long option is that option: "-js" is -json (not -j -s), as in
+	 * iproute2.  What names no long option is left to getopt as short
+	 * ones ("-jp" is -j -p).
 	 */
 	for (i = 1; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--"); i++) {
 		const struct option *hit = NULL;

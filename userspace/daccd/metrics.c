@@ -195,8 +195,8 @@ int metrics_write_file(const char *path)
 /* ---- HTTP: libmicrohttpd, driven from daccd's poll loop ---------------- */
 
 /* Connections at once, from one address, and how long one may idle. */
-#define HTTP_MAX_CONNS		256
-#define HTTP_MAX_PER_IP		32
+#define HTTP_MAX_CONNS		512
+#define HTTP_MAX_PER_IP		64
 #define HTTP_TIMEOUT_S		5
 
 struct metrics_srv {

@@ -16,9 +16,12 @@ int dacc_parse_time_us(const char *word, uint64_t *us);
 /* A rate to bit/s; a bare number is bit/s.  Returns 0 or -1. */
 int dacc_parse_rate_bps(const char *word, uint64_t *bps);
 
-/* Shortest exact-enough form: "48ms", "2.5ms", "300us", "1.2s". */
+/* The largest unit that keeps the value exact with at most three decimals,
+ * so that it parses back to the same value: "48ms", "2.5ms", "300us",
+ * "1.2s", "1234.567ms".
+ */
 const char *dacc_format_time(char *buf, size_t len, uint64_t us);
-/* "100Gbit", "2.5Mbit", "999bit". */
+/* The same for rates: "100Gbit", "2.5Mbit", "999bit", "1234567.891Kbit". */
 const char *dacc_format_rate(char *buf, size_t len, uint64_t bps);
 
 #endif

@@ -75,15 +75,50 @@ static void test_format(void **state)
 /* What is printed parses back to the same value. */
 static void test_round_trip(void **state)
 {
-	static const uint64_t times[] = { 1, 999, 1000, 1001, 48000, 123456, 10000000 };
-	char b[32];
-	uint64_t v;
+	static const uint64_t times[] = { 1, 999, 1000, 1001, 48000, 123456, 10000000,
+					  1234567, 3599999999ULL, 1000001 };
+	static const uint64_t rates[] = { 1, 999, 1001, 1234567891ULL, 1600000000000ULL,
+					  1599999999999ULL, 8000000001ULL, 1000000000000000000ULL };
+	uint64_t v, x = 88172645463325252ULL;
+	char b[48];
+	int i;
 
-	for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
-		dacc_format_time(b, sizeof(b), times[i]);
+	for (size_t k = 0; k < sizeof(times) / sizeof(times[0]); k++) {
+		dacc_format_time(b, sizeof(b), times[k]);
 		assert_int_equal(dacc_parse_time_us(b, &v), 0);
-		assert_int_equal(v, times[i]);
+		if (v != times[k])
+			fail_msg("time %llu printed as %s parses as %llu",
+				 (unsigned long long)times[k], b, (unsigned long long)v);
 	}
+	for (size_t k = 0; k < sizeof(rates) / sizeof(rates[0]); k++) {
+		dacc_format_rate(b, sizeof(b), rates[k]);
+		assert_int_equal(dacc_parse_rate_bps(b, &v), 0);
+		if (v != rates[k])
+			fail_msg("rate %llu printed as %s parses as %llu",
+				 (unsigned long long)rates[k], b, (unsigned long long)v);
+	}
+	/* and 100000 values of every size (xorshift) */
+	for (i = 0; i < 100000; i++) {
+		uint64_t t, r;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		t = (x >> (i % 40)) % 3600000001ULL;
+		r = (x >> (i % 60)) % 1000000000000000001ULL;
+		dacc_format_time(b, sizeof(b), t);
+		if (dacc_parse_time_us(b, &v) || v != t)
+			fail_msg("time %llu printed as %s does not parse back",
+				 (unsigned long long)t, b);
+		dacc_format_rate(b, sizeof(b), r);
+		if (dacc_parse_rate_bps(b, &v) || v != r)
+			fail_msg("rate %llu printed as %s does not parse back",
+				 (unsigned long long)r, b);
+	}
+	/* exact, and still short where it can be */
+	assert_string_equal(dacc_format_time(b, sizeof(b), 1234567), "1234.567ms");
+	assert_string_equal(dacc_format_time(b, sizeof(b), 1234000), "1.234s");
+	assert_string_equal(dacc_format_rate(b, sizeof(b), 1234567891ULL), "1234567.891Kbit");
 }
 
 int main(void)
