@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make check: build, checkpatch, unit tests, VM selftests.  Every step prints
-# TAP; the last line counts them: "N passed, N failed, N skipped".
+# make check: build, checkpatch, unit tests, fuzz corpora, VM selftests.
+# Every step prints TAP; the last line counts them: "N passed, N failed,
+# N skipped".
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 . selftests/vm/kernel.sh
@@ -62,7 +63,9 @@ step build build && built=1
 step checkpatch scripts/checkpatch.sh build/linux-source/scripts/checkpatch.pl
 step "uapi contract" scripts/check-uapi.py
 step "unit tests" make -s -C userspace run-tests
+step "fuzz corpora" scripts/fuzz.sh --replay
 step "simulator smoke" scripts/sim-smoke.sh
+[ $built = 1 ] && step "install layout" scripts/test-install.sh
 if [ $built = 1 ]; then
 	step "VM runner" selftests/vm/test-runner.sh
 	step "VM selftests" selftests/vm/run.sh selftests/vm/guest-selftests.sh

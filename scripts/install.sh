@@ -24,11 +24,15 @@ install)
 	install -m 0644 "$top"/packaging/modules-load.d-dacc.conf "$top"/packaging/sysctl.d-90-dacc.conf \
 		"$top"/packaging/daccd.conf "$top/README.md" "$doc/"
 	for u in "$top"/packaging/*.service; do
-		[ -e "$u" ] && install -D -m 0644 "$u" "$destdir/etc/systemd/system/$(basename "$u")"
+		[ -e "$u" ] || continue
+		mkdir -p "$destdir/etc/systemd/system"
+		sed "s|@SBINDIR@|$prefix/sbin|g" "$u" >"$destdir/etc/systemd/system/$(basename "$u")"
+		chmod 0644 "$destdir/etc/systemd/system/$(basename "$u")"
 	done
-	# The example configuration, unless the operator already has one.
-	[ -e "$destdir/etc/dacc/daccd.conf" ] ||
-		install -D -m 0644 "$top/packaging/daccd.conf" "$destdir/etc/dacc/daccd.conf"
+	# No live configuration: the unit waits for /etc/dacc/daccd.conf, which
+	# the operator writes from the example in $doc (its addresses are
+	# examples, and it opens the reflector on every address).
+	mkdir -p "$destdir/etc/dacc"
 	if [ -z "$destdir" ]; then
 		command -v dkms >/dev/null || { echo "install: dkms is missing (apt install dkms)" >&2; exit 1; }
 		dkms add -m tcp_dacc -v "$version" 2>/dev/null || true

@@ -44,5 +44,22 @@ t_check "samples came from sock_diag" wait_for 5 metric_cmp snd daccd_passive_sa
 t_eq "no STAMP probe sent" 0 "$(daccd_metric snd 'daccd_probes_sent_total{method="stamp"}')"
 t_eq "no ICMP probe sent" 0 "$(daccd_metric snd 'daccd_probes_sent_total{method="icmp"}')"
 t_eq "metro (no traffic) not learned" "" "$(prof snd 10.2.0.0/24 source)"
+
+# One peer with 16 connections is one sample per dump, not 16: it must not
+# fill a prefix's window on its own.
+M=10.2.0.0/24
+nsx_bg metro iperf3 -s -1 -p 5302 >/dev/null 2>&1
+wait_for 5 tcp_listening metro 5302
+nsx_bg snd iperf3 -c 10.2.0.2 -p 5302 -P 16 -b 1M -t 5 >/dev/null 2>&1
+ipid=$!
+on_exit "kill $ipid"
+wait_for 10 test "$(nsx snd $SS -Htn state established dst 10.2.0.2 | wc -l)" -ge 17
+s0=$(daccd_metric snd "daccd_dest_samples_total{prefix=\"$M\"}") d0=$(daccd_metric snd daccd_passive_dumps_total)
+sleep 2.5
+s1=$(daccd_metric snd "daccd_dest_samples_total{prefix=\"$M\"}") d1=$(daccd_metric snd daccd_passive_dumps_total)
+conns=$(nsx snd $SS -Htn state established dst 10.2.0.2 | wc -l)
+t_check "one peer, $conns connections: $((${s1:-0} - ${s0:-0})) samples in $((d1 - d0)) dumps" \
+	test $((${s1:-0} - ${s0:-0})) -le $((d1 - d0 + 1)) -a $((d1 - d0)) -ge 3
+wait $ipid 2>/dev/null
 t_check "sender alive" daccd_alive snd
 t_done

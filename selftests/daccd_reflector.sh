@@ -173,5 +173,23 @@ out=$(nsx c python3 "$PY" http 10.9.0.1 9864 slow /metrics 2>&1)
 set -- $out
 t_check "1024 destinations, a slow reader: all $2 bytes ($3 read)" \
 	test "$1" = 200 -a "$2" = "$3" -a "${2:-0}" -gt 500000
+# --- a destination that never answered becomes stale -------------------------
+daccd_conf stale "listen = { reflector = false; }; passive = { enabled = false; };
+probe = { interval_ms = 200; timeout_ms = 500; };
+estimator = { stale_ms = 1000; };
+destinations = ( { prefix = \"10.9.0.96/28\"; targets = [\"10.9.0.99\"]; method = \"stamp\"; } );"
+daccd_start r stale
+t_check "never a sample: stale after stale_ms" \
+	wait_for 10 metric_cmp stale 'daccd_dest_stale{prefix="10.9.0.96/28"}' = 1
+t_check "and logged so" grep -q 'destination stale.*10.9.0.96/28.*never=true' "$DACCD_TMP/stale/log"
+
+# --- logs: a value cannot forge a line ----------------------------------------
+daccd_conf esc "listen = { reflector = false; }; probe = { enabled = false; };
+passive = { enabled = false; };"
+daccd_start r esc -s "$DACCD_TMP/esc/x\"y
+ts=forged level=error msg=pwned"
+t_check "daccd with a hostile state directory name up" daccd_alive esc
+t_check "no forged log line" test -z "$(grep '^ts=forged' "$DACCD_TMP/esc/log")"
+t_check "the value is quoted and escaped" grep -qF 'state_dir="'"$DACCD_TMP"'/esc/x\"y\nts=forged' "$DACCD_TMP/esc/log"
 t_check "the last line is the last destination's ($4)" test "$4" = 'daccd_dest_probes_lost_total{prefix="fd00:1003:10ff::/48"}'
 t_done

@@ -17,9 +17,64 @@
 
 #define TCP_ESTABLISHED_STATE 1
 
+/* One sample per peer address per dump: the lowest min_rtt of its
+ * sockets.  A peer with a thousand connections must not fill a prefix's
+ * window on its own, and every dump would repeat the same sockets.
+ */
+#define PEERS_MAX	4096
+
+struct peer {
+	uint8_t addr[16];
+	uint8_t family;
+	uint32_t min_rtt;
+	struct dest *d;
+};
+
 struct pctx {
 	unsigned int samples;
+	struct peer peers[PEERS_MAX];
+	unsigned int npeers;
+	unsigned int dropped;	/* peers beyond PEERS_MAX this dump */
+	int16_t slot[PEERS_MAX * 2];	/* open addressing: index + 1, 0 free */
 };
+
+static unsigned int peer_hash(int family, const uint8_t *a, size_t alen)
+{
+	uint32_t h = 2166136261U ^ (uint32_t)family;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < alen; i++)
+		h = (h ^ a[i]) * 16777619U;
+	return h % (PEERS_MAX * 2);
+}
+
+static void peer_note(struct pctx *x, int family, const void *addr, struct dest *d,
+		      uint32_t rtt)
+{
+	size_t alen = family == AF_INET ? 4 : 16;
+	unsigned int h = peer_hash(family, addr, alen);
+
+	for (; x->slot[h]; h = (h + 1) % (PEERS_MAX * 2)) {
+		struct peer *p = &x->peers[x->slot[h] - 1];
+
+		if (p->family == family && !memcmp(p->addr, addr, alen)) {
+			if (rtt < p->min_rtt)
+				p->min_rtt = rtt;
+			return;
+		}
+	}
+	if (x->npeers == PEERS_MAX) {
+		x->dropped++;
+		return;
+	}
+	x->slot[h] = (int16_t)(x->npeers + 1);
+	x->peers[x->npeers].family = (uint8_t)family;
+	memset(x->peers[x->npeers].addr, 0, sizeof(x->peers[0].addr));
+	memcpy(x->peers[x->npeers].addr, addr, alen);
+	x->peers[x->npeers].min_rtt = rtt;
+	x->peers[x->npeers].d = d;
+	x->npeers++;
+}
 
 static int attr_cb(const struct nlattr *a, void *data)
 {
@@ -63,10 +118,7 @@ static int diag_cb(const struct nlmsghdr *nlh, void *data)
 	d = dest_lookup(family, dst);
 	if (!d)
 		return MNL_CB_OK;
-	d->passive_samples++;
-	D.c.passive_samples++;
-	x->samples++;
-	dest_sample(d, min_rtt, "tcp");
+	peer_note(x, family, dst, d, min_rtt);
 	return MNL_CB_OK;
 }
 
@@ -104,10 +156,15 @@ static int dump_family(struct mnl_socket *nl, int family, struct pctx *x)
 
 int passive_dump(void)
 {
-	struct pctx x = { 0 };
+	static struct pctx x;
 	struct mnl_socket *nl;
+	unsigned int i;
 	int err;
 
+	x.samples = 0;
+	x.npeers = 0;
+	x.dropped = 0;
+	memset(x.slot, 0, sizeof(x.slot));
 	nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
 	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		err = -errno;
@@ -124,6 +181,17 @@ int passive_dump(void)
 		D.c.passive_errors++;
 		return err;
 	}
+	for (i = 0; i < x.npeers; i++) {
+		struct dest *d = x.peers[i].d;
+
+		d->passive_samples++;
+		D.c.passive_samples++;
+		x.samples++;
+		dest_sample(d, x.peers[i].min_rtt, "tcp");
+	}
+	if (x.dropped)
+		log_debug("msg=\"passive: peers beyond the per-dump limit\" peers=%u limit=%d",
+			  x.dropped, PEERS_MAX);
 	D.c.passive_dumps++;
 	return (int)x.samples;
 }
