@@ -509,6 +509,10 @@ static void parse_root(struct ctx *x, config_t *cf, struct dcfg *c)
 	get_u32(x, g, "timeout_ms", &c->timeout_ms, 10, 60000);
 	get_u32(x, g, "max_pps", &c->max_pps, 1, 100000);
 	get_u16(x, g, "source_port", &c->source_port, 0, 65535);
+	if (!x->failed && c->source_port && c->source_port < 1024)
+		fail(x, config_setting_get_member(g, "source_port"),
+		     "probe.source_port %u: reflectors refuse ports below 1024 (0: any)",
+		     c->source_port);
 
 	g = group(x, root, "passive", passive_names);
 	get_bool(x, g, "enabled", &c->passive_enabled);

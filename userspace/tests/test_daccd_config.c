@@ -132,6 +132,7 @@ static void test_errors(void **state)
 		  "b.conf:3:", "unicast" },
 		/* more probes outstanding than daccd tracks */
 		{ "probe = { max_pps = 10000;\n timeout_ms = 1000; };\n", "b.conf:1:", "timeout_ms" },
+		{ "probe = { source_port = 862; };\n", "b.conf:1:", "1024" },
 		/* ports with a sign or blanks */
 		{ "metrics = { listen = \"127.0.0.1:+80\"; };\n", "b.conf:1:", "ADDRESS:PORT" },
 		{ "metrics = { listen = \"127.0.0.1: 80\"; };\n", "b.conf:1:", "ADDRESS:PORT" },
