@@ -8,6 +8,7 @@
 #                   kernel (KASAN, lockdep, kmemleak...; built once, cached)
 #   make bench      the benchmark scenarios of DESIGN.md in the VM
 #   make sim        the scale grid in the simulator (and ns-3), bench/results/sim
+#   make fuzz       the libFuzzer harnesses of fuzz/, FUZZ_SECONDS (60) each
 #   make deps       install the Debian packages this project needs
 #   make install    module via DKMS, tools to $(PREFIX); make uninstall
 
@@ -36,7 +37,7 @@ V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
 .PHONY: all module userspace deps deps-if-missing check check-debug unit selftests checkpatch \
-	demo bench sim install uninstall clean linux-source
+	demo bench sim fuzz install uninstall clean linux-source
 
 all: module userspace
 
@@ -101,6 +102,14 @@ sim: deps-if-missing
 	$(Q)if pkg-config --exists ns3-internet 2>/dev/null; then \
 		$(MAKE) -s -C $(TOP)/bench/sim/ns3; fi
 	$(Q)$(TOP)/bench/sim/grid.py --out $(TOP)/bench/results/sim
+
+# The parsers of dacc and daccd under libFuzzer (clang, ASan + UBSan), one
+# harness after the other; a crash fails and is saved in fuzz/crashes/.
+# New inputs go to build/fuzz/corpus-new/; scripts/fuzz.sh --merge adds the
+# interesting ones to fuzz/corpus/.  make check replays the corpora.
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) $(TOP)/scripts/fuzz.sh
 
 install: userspace
 	$(Q)$(TOP)/scripts/install.sh install "$(DESTDIR)" "$(PREFIX)" "$(DACC_VERSION)"

@@ -12,6 +12,9 @@ pkgs=(
 	python3 python3-pyroute2 python3-yaml gnuplot-nox
 	libns3-dev g++
 	flex bison libelf-dev libssl-dev
+	# make fuzz: libFuzzer and clang's sanitizer runtimes are in
+	# libclang-rt-14-dev, which clang only recommends
+	clang libclang-rt-14-dev
 )
 
 missing=()

@@ -42,7 +42,9 @@ flow_start()
 
 	nsx_bg "$ns" iperf3 -s -1 -p "$port" >/dev/null 2>&1
 	wait_for 5 tcp_listening "$ns" "$port" || return 1
-	nsx_bg snd iperf3 -c "$addr" -p "$port" -C dacc -b 20M -t 6 >/dev/null 2>&1
+	# 60 s, killed at exit: both flows still run when they are checked,
+	# however slowly the VM starts them (6 s flows had ended on a loaded host)
+	nsx_bg snd iperf3 -c "$addr" -p "$port" -C dacc -b 20M -t 60 >/dev/null 2>&1
 	on_exit "kill $!"
 	wait_for 10 conn_established snd "$port" && wait_for 5 mrtt_known "$port"
 }

@@ -6,7 +6,7 @@
 #   spoof SRC SPORT DST DPORT             one test packet from SRC:SPORT (raw)
 #   echo ADDR PORT SECONDS                a UDP echo service; prints echoes
 #   junk SRC DST PORT COUNT PPS           short datagrams from SRC
-#   hold ADDR PORT SECONDS                keep a UDP port bound
+#   hold ADDR PORT SECONDS                keep a UDP port bound (0: any; prints it)
 #   http ADDR PORT MODE                   MODE: idle N SECONDS | split PATH |
 #                                         get PATH | slow PATH
 import socket
@@ -98,7 +98,7 @@ def junk(src, dst, port, count, pps):
 def hold(addr, port, seconds):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind((addr, port))
-    print("bound", flush=True)
+    print(s.getsockname()[1], flush=True)
     time.sleep(seconds)
 
 

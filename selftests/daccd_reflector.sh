@@ -119,11 +119,13 @@ settle a
 t_check "counted as denied ($(refl_a denied))" test "$(refl_a denied)" -ge 5
 
 # --- a reload that cannot have its sockets changes nothing --------------------
-nsx_bg r python3 "$PY" hold 10.9.0.1 5003 30 >/dev/null
+nsx_bg r python3 "$PY" hold 10.9.0.1 0 30 >"$DACCD_TMP/hold.out"
 hpid=$!
 on_exit "kill $hpid"
-sleep 0.5
-daccd_conf a "listen = { stamp_port = 5003; }; $A_BODY" 'listen = "10.9.0.1:9863";'
+wait_for 5 test -s "$DACCD_TMP/hold.out"
+busy=$(cat "$DACCD_TMP/hold.out")
+t_check "a UDP port held busy ($busy)" test "${busy:-0}" -gt 0
+daccd_conf a "listen = { stamp_port = $busy; }; $A_BODY" 'listen = "10.9.0.1:9863";'
 kill -HUP "${DACCD_PID[a]}"
 t_check "a reload onto a busy port is refused and counted" \
 	wait_for 10 metric_cmp a daccd_config_reload_errors_total = 1

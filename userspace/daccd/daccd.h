@@ -29,6 +29,7 @@ struct dest {
 	bool static_seen;	/* the kernel holds a static profile for it */
 	bool stale;
 	uint64_t added_ms;	/* configured since (stale without any sample) */
+	bool restored;		/* state_load: taken from the file already */
 	/* probing */
 	uint64_t next_probe_ms;
 	unsigned int next_target;

@@ -184,6 +184,11 @@ static void dest_from_json(struct dest *d, json_object *o, uint64_t mono, uint64
 		if (t <= 0 || (uint64_t)t > wall || wall - (uint64_t)t > mono ||
 		    rtt < DACC_RTT_MIN_US || rtt > DACC_RTT_MAX_US)
 			continue;
+		/* oldest first, as saved: one out of order would outlive the
+		 * window (est_expire drops from the oldest end)
+		 */
+		if (d->est.n && (uint64_t)t - wall + mono < d->est.last_ms)
+			continue;
 		est_restore_sample(&d->est, (uint64_t)t - wall + mono, (uint32_t)rtt);
 	}
 	est_expire(&d->est, &D.cfg->est, mono);
@@ -218,6 +223,8 @@ static int state_restore(json_object *root, const char *name)
 			 (unsigned long long)max_age);
 		return -ESTALE;
 	}
+	for (i = 0; i < D.ndests; i++)
+		D.dests[i].restored = false;
 	n = json_object_array_length(a);
 	for (i = 0; i < n; i++) {
 		json_object *o = json_object_array_get_idx(a, i);
@@ -234,6 +241,9 @@ static int state_restore(json_object *root, const char *name)
 		if (k < 0 || (unsigned int)k >= D.ndests)
 			continue;	/* no longer configured */
 		d = &D.dests[k];
+		if (d->restored)
+			continue;	/* listed twice: the first one counts */
+		d->restored = true;
 		dest_from_json(d, o, mono, wall);
 		restored++;
 	}
