@@ -443,6 +443,37 @@ static void parse_allow(struct ctx *x, const config_setting_t *g, struct dcfg *c
 	c->nallow = x->failed ? 0 : n;
 }
 
+int dcfg_parse_hostport(const char *listen_addr, struct sockaddr_storage *ss, socklen_t *sl)
+{
+	const char *colon = strrchr(listen_addr, ':');
+	char host[128];
+	unsigned long port;
+
+	memset(ss, 0, sizeof(*ss));
+	if (!colon || !colon[1] || strspn(colon + 1, "0123456789") != strlen(colon + 1))
+		return -EINVAL;
+	port = strtoul(colon + 1, NULL, 10);
+	if (!port || port > 65535)
+		return -EINVAL;
+	snprintf(host, sizeof(host), "%.*s", (int)(colon - listen_addr), listen_addr);
+	if (host[0] == '[' && strlen(host) >= 2 && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = 0;
+	}
+	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
+		ss->ss_family = AF_INET;
+		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+		*sl = sizeof(struct sockaddr_in);
+	} else if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
+		ss->ss_family = AF_INET6;
+		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+		*sl = sizeof(struct sockaddr_in6);
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static const char *const top_names[] = {
 	"listen", "probe", "passive", "estimator", "push", "state_dir",
 	"save_interval_ms", "state_max_age_ms", "metrics", "destinations", NULL
@@ -545,26 +576,11 @@ static void parse_root(struct ctx *x, config_t *cf, struct dcfg *c)
 	get_str(x, g, "file", c->metrics_file, sizeof(c->metrics_file));
 	get_u32(x, g, "interval_ms", &c->metrics_interval_ms, 100, 3600000);
 	if (!x->failed && c->metrics_listen[0]) {
-		const char *colon = strrchr(c->metrics_listen, ':');
-		char host[128];
-		unsigned char a[16];
-		long port;
+		struct sockaddr_storage ss;
+		socklen_t sl;
 
-		/* digits only: strtol alone takes "+80" and " 80" */
-		port = 0;
-		if (colon && colon[1] && strlen(colon + 1) <= 5 &&
-		    strspn(colon + 1, "0123456789") == strlen(colon + 1))
-			port = strtol(colon + 1, NULL, 10);
-		if (colon) {
-			snprintf(host, sizeof(host), "%.*s", (int)(colon - c->metrics_listen),
-				 c->metrics_listen);
-			if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-				memmove(host, host + 1, strlen(host));
-				host[strlen(host) - 1] = 0;
-			}
-		}
-		if (!colon || port < 1 || port > 65535 ||
-		    (inet_pton(AF_INET, host, a) != 1 && inet_pton(AF_INET6, host, a) != 1))
+		/* digits only: strtol alone would take "+80" and " 80" */
+		if (dcfg_parse_hostport(c->metrics_listen, &ss, &sl))
 			fail(x, config_setting_get_member(g, "listen"),
 			     "metrics.listen \"%s\" is not ADDRESS:PORT (e.g. 127.0.0.1:9862)",
 			     c->metrics_listen);
@@ -635,54 +651,69 @@ static struct dcfg *dcfg_from(config_t *cf, int rc, const char *name, char *err,
 	return c;
 }
 
-struct dcfg *dcfg_load(const char *path, char *err, size_t errlen)
+int dcfg_read_file(const char *path, int flags, size_t max, char **text, size_t *len)
 {
-	struct dcfg *c;
 	struct stat st;
 	size_t got = 0;
-	char *text;
+	char *buf;
 	ssize_t n;
-	int fd;
+	int fd, err = 0;
 
-	/* Read it here, whole, and hand libconfig a string: its file scanner
-	 * exits the process on a read error (a directory, say).
-	 */
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > DCFG_MAX_BYTES) {
-		snprintf(err, errlen, "%s: %s", path,
-			 S_ISDIR(st.st_mode) ? "is a directory, not a configuration file" :
-			 !S_ISREG(st.st_mode) ? "is not a regular file" :
-			 "is larger than 16 MiB: not a daccd configuration");
-		close(fd);
-		return NULL;
-	}
-	text = malloc((size_t)st.st_size + 1);
-	if (!text) {
-		close(fd);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return NULL;
-	}
-	while (got < (size_t)st.st_size) {
-		n = read(fd, text + got, (size_t)st.st_size - got);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | flags);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		err = -errno;
+	else if (S_ISDIR(st.st_mode))
+		err = -EISDIR;
+	else if (!S_ISREG(st.st_mode))
+		err = -EINVAL;
+	else if ((uint64_t)st.st_size > max)
+		err = -EFBIG;
+	buf = err ? NULL : malloc((size_t)st.st_size + 1);
+	if (!err && !buf)
+		err = -ENOMEM;
+	while (!err && got < (size_t)st.st_size) {
+		n = read(fd, buf + got, (size_t)st.st_size - got);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			close(fd);
-			free(text);
-			return NULL;
-		}
-		if (!n)
+		if (n < 0)
+			err = -errno;
+		if (n <= 0)
 			break;
 		got += (size_t)n;
 	}
 	close(fd);
-	text[got] = 0;
-	c = dcfg_parse_len(text, got, path, err, errlen);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	buf[got] = 0;
+	*text = buf;
+	*len = got;
+	return 0;
+}
+
+struct dcfg *dcfg_load(const char *path, char *err, size_t errlen)
+{
+	struct dcfg *c;
+	char *text;
+	size_t len;
+	int r;
+
+	/* Read it here, whole, and hand libconfig a string: its file scanner
+	 * exits the process on a read error (a directory, say).
+	 */
+	r = dcfg_read_file(path, 0, DCFG_MAX_BYTES, &text, &len);
+	if (r) {
+		snprintf(err, errlen, "%s: %s", path,
+			 r == -EISDIR ? "is a directory, not a configuration file" :
+			 r == -EINVAL ? "is not a regular file" :
+			 r == -EFBIG ? "is larger than 16 MiB: not a daccd configuration" :
+			 strerror(-r));
+		return NULL;
+	}
+	c = dcfg_parse_len(text, len, path, err, errlen);
 	free(text);
 	return c;
 }

@@ -80,6 +80,12 @@ struct dcfg {
 struct dcfg *dcfg_load(const char *path, char *err, size_t errlen);
 /* The same from a string (the name is used in messages). */
 struct dcfg *dcfg_parse(const char *text, const char *name, char *err, size_t errlen);
+/* The whole regular file at path, NUL-terminated, at most max bytes: 0
+ * with *text (malloc'ed) and *len, or -errno (-EISDIR: a directory,
+ * -EINVAL: not a regular file, -EFBIG: larger than max).  flags are added
+ * to open(2)'s (O_NOFOLLOW).
+ */
+int dcfg_read_file(const char *path, int flags, size_t max, char **text, size_t *len);
 /* The same from len bytes (NUL-terminated at text[len]). */
 struct dcfg *dcfg_parse_len(const char *text, size_t len, const char *name, char *err,
 			    size_t errlen);
@@ -93,6 +99,10 @@ bool dacc_prefix_contains(const struct dacc_prefix *p, int family, const void *a
  * multicast or the limited broadcast (an IPv4-mapped one counts as IPv4).
  */
 bool dcfg_unicast(int family, const void *addr);
+/* "ADDRESS:PORT" or "[IPV6]:PORT" (the port digits only, 1-65535) into
+ * ss and sl; 0 or -EINVAL.
+ */
+int dcfg_parse_hostport(const char *s, struct sockaddr_storage *ss, socklen_t *sl);
 /* Does the listen.allow list admit a packet from addr? */
 bool dcfg_allowed(const struct dcfg *c, int family, const void *addr);
 

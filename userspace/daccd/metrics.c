@@ -258,38 +258,6 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	return ret;
 }
 
-/* Parse "ADDRESS:PORT" ("[v6]:PORT") into ss; config.c checked it. */
-static int parse_listen(const char *listen_addr, struct sockaddr_storage *ss, socklen_t *sl)
-{
-	const char *colon = strrchr(listen_addr, ':');
-	char host[128];
-	unsigned long port;
-
-	memset(ss, 0, sizeof(*ss));
-	if (!colon || !colon[1] || strspn(colon + 1, "0123456789") != strlen(colon + 1))
-		return -EINVAL;
-	port = strtoul(colon + 1, NULL, 10);
-	if (!port || port > 65535)
-		return -EINVAL;
-	snprintf(host, sizeof(host), "%.*s", (int)(colon - listen_addr), listen_addr);
-	if (host[0] == '[' && strlen(host) >= 2 && host[strlen(host) - 1] == ']') {
-		memmove(host, host + 1, strlen(host));
-		host[strlen(host) - 1] = 0;
-	}
-	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
-		ss->ss_family = AF_INET;
-		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
-		*sl = sizeof(struct sockaddr_in);
-	} else if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
-		ss->ss_family = AF_INET6;
-		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
-		*sl = sizeof(struct sockaddr_in6);
-	} else {
-		return -EINVAL;
-	}
-	return 0;
-}
-
 int metrics_srv_open(const char *listen_addr, struct metrics_srv **out)
 {
 	struct sockaddr_storage ss;
@@ -301,7 +269,7 @@ int metrics_srv_open(const char *listen_addr, struct metrics_srv **out)
 	*out = NULL;
 	if (!listen_addr[0])
 		return 0;
-	err = parse_listen(listen_addr, &ss, &sl);
+	err = dcfg_parse_hostport(listen_addr, &ss, &sl);
 	if (err)
 		return err;
 	/* our own socket, so a busy port is an errno, not a NULL from MHD */

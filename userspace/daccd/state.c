@@ -283,45 +283,22 @@ int state_load_buf(const char *text, size_t len, const char *name)
 int state_load(const char *dir)
 {
 	char path[PATH_MAX], *buf;
-	struct stat st;
-	ssize_t n;
-	size_t got = 0;
-	int fd, r;
+	size_t len;
+	int r;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, STATE_FILE);
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT) {
+	r = dcfg_read_file(path, O_NOFOLLOW, STATE_MAX_BYTES, &buf, &len);
+	if (r == -ENOENT) {
 		log_info("msg=\"no saved state\" path=\"%s\"", log_esc(path));
 		return 0;
 	}
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		r = fd < 0 ? -errno : S_ISREG(st.st_mode) ? -errno : -EINVAL;
+	if (r) {
 		log_err("msg=\"saved state unreadable, starting afresh\" path=\"%s\" error=\"%s\"",
-			log_esc(path), r == -EINVAL ? "not a regular file" : strerror(-r));
-		if (fd >= 0)
-			close(fd);
+			log_esc(path), r == -EINVAL || r == -EISDIR ? "not a regular file" :
+			r == -EFBIG ? "larger than 32 MiB" : strerror(-r));
 		return r;
 	}
-	if ((uint64_t)st.st_size > STATE_MAX_BYTES) {
-		close(fd);
-		return state_load_buf(NULL, (size_t)st.st_size, path);
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	buf[got] = 0;
-	r = state_load_buf(buf, got, path);
+	r = state_load_buf(buf, len, path);
 	free(buf);
 	return r;
 }
