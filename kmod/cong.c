@@ -89,7 +89,8 @@
  * wait of some other ACK: beside a moving reverse queue, or on a busy host,
  * that overstates our queue by how far the wait moves), less half a tick of
  * the peer's ms clock, and nothing when the wait is within a tick (its
- * phase); the lowest such forward RTT of a block of 16 is our queue, and
+ * phase); the lowest such forward RTT of a block of 16 (or of the round,
+ * if higher: the RTT's rule, each RTT less its own wait) is our queue, and
  * the rest of the RTT counts with the base (at most 65 ms, and only while
  * it is below the RTT's whole excess: a peer clock at another rate yields
  * nonsense that no RTT explains).  The minimum may rise by 0.5 ms

@@ -183,7 +183,6 @@ struct dacc_model {
 	u32 hint_kbytes_ps;		/* profile bandwidth hint, 1024 bytes/s, 0: none */
 	u32 prof_rtt_us;	/* profile base RTT, 0: none */
 	u32 min_rtt_us;		/* own windowed minimum, ~0U: no sample yet */
-	u32 min_rtt_stamp_us;	/* when min_rtt_us was last lowered or renewed */
 	u32 w;			/* window, W units */
 	u32 prior_w;		/* window before the queue rose (COMPETE) */
 	u32 undo_w;		/* window before the last loss episode (undo) */
@@ -198,6 +197,12 @@ struct dacc_model {
 	/* Reverse one-way delay, see dacc_model_rev_sample(). */
 	u32 rev_min_us;		/* lowest sample (clock offset included) */
 	u16 rev_q_us;		/* last block: lowest RTT - lowest forward RTT */
+	u16 round_rev_us;	/* the round's: lowest RTT - lowest forward RTT */
+	/* when min_rtt_us was last lowered or renewed, 1024 us units (wraps
+	 * in 67 s, as rev_stamp: an idle flow renews its minimum up to
+	 * DACC_MIN_RTT_WIN_US late)
+	 */
+	u16 min_rtt_stamp;
 	u16 rev_win_us;		/* lowest excess over rev_min_us since rev_stamp */
 	u16 rev_stamp;		/* window start, 1024 us units (wraps in 67 s) */
 	u16 round_losses;	/* saturates */
@@ -446,6 +451,7 @@ static inline void dacc_model_round_reset(struct dacc_model *m, u32 now_us, u32 
 	m->round_start_us = now_us;
 	m->round_start_delivered = delivered;
 	m->round_min_rtt_us = ~0U;
+	m->round_rev_us = 0;
 	m->round_losses = 0;
 	m->cwnd_limited = 0;
 }
@@ -462,7 +468,7 @@ static inline void dacc_model_init(struct dacc_model *m, const struct dacc_model
 		m->hint_kbytes_ps = (u32)dacc_min_u64(c->hint_bytes_ps >> 10, ~0U);
 	m->loss_base = (u16)(dacc_min_u64(4 * (u64)c->loss_ppm, DACC_USEC_PER_SEC) >> 4);
 	m->min_rtt_us = c->srtt_us ? c->srtt_us : ~0U;
-	m->min_rtt_stamp_us = now_us;
+	m->min_rtt_stamp = (u16)(now_us >> 10);
 	m->blk_min_us = ~0U;
 	m->blk_fwd_us = ~0U;
 	m->rev_win_us = DACC_REV_NONE;
@@ -627,6 +633,28 @@ static inline void dacc_model_rev_renew(struct dacc_model *m, u32 now_us)
 	m->rev_win_us = DACC_REV_NONE;
 }
 
+/* The round's lowest forward RTT (~0U: no sample yet). */
+static inline u32 dacc_model_round_fwd(const struct dacc_model *m)
+{
+	if (m->round_min_rtt_us == ~0U)
+		return ~0U;
+	return m->round_min_rtt_us - m->round_rev_us;
+}
+
+/* The round's lowest RTT and lowest forward RTT, kept as the first and
+ * their difference (at most 65 ms, as rev_q_us).  A sample's forward RTT
+ * is at most its RTT, so the difference is never negative.
+ */
+static inline void dacc_model_round_sample(struct dacc_model *m, u32 rtt_us, u32 fwd_us)
+{
+	u32 fwd = dacc_min_u32(dacc_model_round_fwd(m), fwd_us), rtt;
+
+	if (rtt_us < m->round_min_rtt_us)
+		m->round_min_rtt_us = rtt_us;
+	rtt = m->round_min_rtt_us;
+	m->round_rev_us = (u16)dacc_min_u32(rtt - dacc_min_u32(fwd, rtt), DACC_REV_NONE - 1);
+}
+
 /* Every RTT sample (pkts_acked): min filters, and START's early exit.
  * mdev_us: the samples' mean deviation with this one (the kernel's mdev).
  * rev_valid: the ACK carried the peer's timestamp, and rev_owd_us is our
@@ -650,8 +678,7 @@ static inline void dacc_model_rtt_sample(struct dacc_model *m, u32 rtt_us, u32 m
 		else
 			m->start_high = 0;
 	}
-	if (rtt_us < m->round_min_rtt_us)
-		m->round_min_rtt_us = rtt_us;
+	dacc_model_round_sample(m, rtt_us, fwd);
 	if (rtt_us < m->blk_min_us)
 		m->blk_min_us = rtt_us;
 	if (fwd < m->blk_fwd_us)
@@ -666,7 +693,7 @@ static inline void dacc_model_rtt_sample(struct dacc_model *m, u32 rtt_us, u32 m
 	}
 	if (rtt_us <= m->min_rtt_us) {
 		m->min_rtt_us = rtt_us;
-		m->min_rtt_stamp_us = now_us;
+		m->min_rtt_stamp = (u16)(now_us >> 10);
 	}
 }
 
@@ -765,7 +792,7 @@ static inline bool dacc_model_q_held(const struct dacc_model *m, const struct da
 				     u32 thresh, bool prev)
 {
 	return r->q > thresh &&
-	       (prev || 2 * (u64)dacc_model_qdelay(m, m->round_min_rtt_us) > thresh);
+	       (prev || 2 * (u64)dacc_model_qdelay(m, dacc_model_round_fwd(m)) > thresh);
 }
 
 /* alpha, once a CRUISE round.  The flows of a bottleneck see the same
@@ -857,17 +884,18 @@ static inline void dacc_model_update_rate(struct dacc_model *m, const struct dac
  */
 static inline void dacc_model_renew_min(struct dacc_model *m, const struct dacc_ack *a)
 {
+	bool expired = (u16)((a->now_us >> 10) - m->min_rtt_stamp) > (DACC_MIN_RTT_WIN_US >> 10);
+
 	if (m->probe_rtt) {
 		m->probe_rtt = 0;
 		if (m->round_min_rtt_us != ~0U) {
 			m->min_rtt_us = m->round_min_rtt_us;
-			m->min_rtt_stamp_us = a->now_us;
+			m->min_rtt_stamp = (u16)(a->now_us >> 10);
 		}
-	} else if (a->now_us - m->min_rtt_stamp_us > DACC_MIN_RTT_WIN_US &&
-		   (!m->prof_rtt_us || dacc_model_distrust(m))) {
+	} else if (expired && (!m->prof_rtt_us || dacc_model_distrust(m))) {
 		m->probe_rtt = 1;
-	} else if (a->now_us - m->min_rtt_stamp_us > DACC_MIN_RTT_WIN_US) {
-		m->min_rtt_stamp_us = a->now_us;	/* profile anchors the base */
+	} else if (expired) {
+		m->min_rtt_stamp = (u16)(a->now_us >> 10);	/* profile anchors the base */
 	}
 }
 
@@ -896,22 +924,30 @@ static inline bool dacc_model_loss_cong(const struct dacc_model *m, const struct
  * samples, not a round, so a long path's many samples do not bias it low
  * against a short path's few (a long flow would take more than its share).
  * Of it, what waited on the way back is not our queue: for the window it
- * is distance, like the base (see dacc_model_fwd_rtt()).  False while no
- * RTT or base is known.
+ * is distance, like the base (see dacc_model_fwd_rtt()).  Our queue is
+ * taken from the forward RTTs by the same rule, the block's lowest or the
+ * round's if higher, each against its own samples: the round's RTT less
+ * the block's reverse wait read a reverse queue that grew since the block
+ * as our own (a block spans rounds when ACKs are few: beside a reverse
+ * bulk flow on a loaded host, 33 ms of "queue" for 5 ms, and the window
+ * starved at a third of the link).  False while no RTT or base is known.
  * The round's losses are congestion (dacc_model_loss_cong()) when that
  * queue is above the threshold and it is no host's stall, or when their
  * rate is.
  */
 static inline bool dacc_model_queue(const struct dacc_model *m, struct dacc_round *r)
 {
+	u32 fwd = dacc_model_round_fwd(m);
+
 	r->rtt = m->round_min_rtt_us;
 	if (r->rtt == ~0U || dacc_model_base(m) == ~0U)
 		return false;
-	if (m->blk_last_us && m->blk_last_us > r->rtt)
-		r->rtt = m->blk_last_us;
-	r->q = dacc_model_qdelay(m, r->rtt);
-	r->q_rev = dacc_min_u32(m->rev_q_us, r->q);
-	r->q -= r->q_rev;
+	if (m->blk_last_us) {
+		r->rtt = dacc_max_u32(r->rtt, m->blk_last_us);
+		fwd = dacc_max_u32(fwd, m->blk_last_us - m->rev_q_us);
+	}
+	r->q = dacc_model_qdelay(m, fwd);
+	r->q_rev = dacc_model_qdelay(m, r->rtt) - dacc_min_u32(r->q, dacc_model_qdelay(m, r->rtt));
 	r->loss_cong = dacc_model_loss_cong(m, r);
 	return true;
 }
@@ -1062,8 +1098,7 @@ static inline u64 dacc_model_check(struct dacc_model *m, const struct dacc_ack *
 
 	if (++m->comp_rounds < 2)
 		return w;
-	q = dacc_model_qdelay(m, m->round_min_rtt_us);
-	q = q > r->q_rev ? q - r->q_rev : 0;
+	q = dacc_model_qdelay(m, dacc_model_round_fwd(m));
 	if (q < r->cong_q / 2) {
 		m->mode = DACC_CRUISE;		/* the competitor left */
 	} else {

@@ -383,6 +383,48 @@ static void test_reverse_excess_within_a_tick(void **state)
 	}
 }
 
+/* A reverse wait that rises by 3 ms a round (a loss-based flow filling
+ * the buffer the other way), no queue of ours, and four RTT samples a
+ * round (stretched ACKs): a block of 16 spans four rounds.  The round's
+ * RTT less the block's older, smaller reverse wait read the rise as our
+ * queue, and the window shrank from 100 packets to 44; the forward RTTs,
+ * each less its own wait, show none (276: it grows, as the pipe allows).
+ */
+static void test_reverse_wait_rising(void **state)
+{
+	struct dacc_model m;
+	struct dacc_model_cfg c = cfg(20000, 0, 20000);
+	u32 now = 0, deliv = 0;
+
+	dacc_model_init(&m, &c, 0, 0);
+	m.mode = DACC_CRUISE;
+	m.w = 100 * DACC_W_ONE;
+	drive_rounds_rev(&m, &now, &deliv, 4, 20000, 0, 5000);
+	for (int r = 1; r <= 15; r++) {
+		u32 wait = 3000 * (u32)r, rtt = 20000 + wait;
+		u32 cwnd = dacc_model_cwnd(&m), start = deliv;
+
+		for (u32 i = 0; i < cwnd; i++) {
+			struct dacc_ack a = {
+				.now_us = now + rtt * (i + 1) / cwnd,
+				.delivered = deliv + 1, .prior_delivered = start,
+				.inflight = cwnd, .mss = MSS, .srtt_us = rtt,
+				.mdev_us = HOST_MDEV_US, .cwnd_limited = true,
+			};
+
+			if (i % (cwnd / 4) == 0)
+				dacc_model_rtt_sample(&m, rtt, HOST_MDEV_US, a.now_us, true,
+						      5000 + wait);
+			dacc_model_on_ack(&m, &a);
+			deliv++;
+		}
+		now += rtt;
+	}
+	print_message("# reverse wait rising 3 ms a round, 4 samples a round: cwnd %u\n",
+		      dacc_model_cwnd(&m));
+	assert_true(dacc_model_cwnd(&m) >= 100);
+}
+
 static void test_competitor_switches_mode(void **state)
 {
 	struct dacc_model m;
@@ -1226,6 +1268,7 @@ int main(void)
 		cmocka_unit_test(test_sim_timestamp_tick_10g),
 		cmocka_unit_test(test_sim_reverse_queue),
 		cmocka_unit_test(test_sim_reverse_queue_jitter),
+		cmocka_unit_test(test_reverse_wait_rising),
 		cmocka_unit_test(test_competitor_entry_half_pipe),
 		cmocka_unit_test(test_sim_two_compete_unlock),
 		cmocka_unit_test(test_init_no_profile),
