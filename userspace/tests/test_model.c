@@ -98,13 +98,15 @@ static void test_init_no_profile(void **state)
 }
 
 /* Rounds by hand: every ACK of a round carries the same RTT, and with
- * owd_us != 0 the same reverse one-way delay (from the peer's timestamp).
+ * owd_us != 0 the same reverse one-way delay (from the peer's timestamp);
+ * samples RTT samples a round (0: one per ACK, as without stretch ACKs).
  */
-static void drive_rounds_rev(struct dacc_model *m, u32 *now, u32 *deliv, int rounds,
-			     u32 rtt_us, u32 loss_every, u32 owd_us)
+static void drive_rounds_sampled(struct dacc_model *m, u32 *now, u32 *deliv, int rounds,
+				 u32 rtt_us, u32 loss_every, u32 owd_us, u32 samples)
 {
 	for (int r = 0; r < rounds; r++) {
 		u32 cwnd = dacc_model_cwnd(m), start = *deliv;
+		u32 every = samples ? dacc_max_u32(cwnd / samples, 1) : 1;
 
 		for (u32 i = 0; i < cwnd; i++) {
 			struct dacc_ack a = {
@@ -115,12 +117,20 @@ static void drive_rounds_rev(struct dacc_model *m, u32 *now, u32 *deliv, int rou
 				.mdev_us = HOST_MDEV_US,
 				.cwnd_limited = true,
 			};
-			dacc_model_rtt_sample(m, rtt_us, HOST_MDEV_US, a.now_us, owd_us != 0, owd_us);
+			if (i % every == 0)
+				dacc_model_rtt_sample(m, rtt_us, HOST_MDEV_US, a.now_us, owd_us != 0,
+						      owd_us);
 			dacc_model_on_ack(m, &a);
 			(*deliv)++;
 		}
 		*now += rtt_us;
 	}
+}
+
+static void drive_rounds_rev(struct dacc_model *m, u32 *now, u32 *deliv, int rounds,
+			     u32 rtt_us, u32 loss_every, u32 owd_us)
+{
+	drive_rounds_sampled(m, now, deliv, rounds, rtt_us, loss_every, owd_us, 0);
 }
 
 static void drive_rounds(struct dacc_model *m, u32 *now, u32 *deliv, int rounds, u32 rtt_us,
@@ -400,26 +410,8 @@ static void test_reverse_wait_rising(void **state)
 	m.mode = DACC_CRUISE;
 	m.w = 100 * DACC_W_ONE;
 	drive_rounds_rev(&m, &now, &deliv, 4, 20000, 0, 5000);
-	for (int r = 1; r <= 15; r++) {
-		u32 wait = 3000 * (u32)r, rtt = 20000 + wait;
-		u32 cwnd = dacc_model_cwnd(&m), start = deliv;
-
-		for (u32 i = 0; i < cwnd; i++) {
-			struct dacc_ack a = {
-				.now_us = now + rtt * (i + 1) / cwnd,
-				.delivered = deliv + 1, .prior_delivered = start,
-				.inflight = cwnd, .mss = MSS, .srtt_us = rtt,
-				.mdev_us = HOST_MDEV_US, .cwnd_limited = true,
-			};
-
-			if (i % (cwnd / 4) == 0)
-				dacc_model_rtt_sample(&m, rtt, HOST_MDEV_US, a.now_us, true,
-						      5000 + wait);
-			dacc_model_on_ack(&m, &a);
-			deliv++;
-		}
-		now += rtt;
-	}
+	for (u32 r = 1; r <= 15; r++)
+		drive_rounds_sampled(&m, &now, &deliv, 1, 20000 + 3000 * r, 0, 5000 + 3000 * r, 4);
 	print_message("# reverse wait rising 3 ms a round, 4 samples a round: cwnd %u\n",
 		      dacc_model_cwnd(&m));
 	assert_true(dacc_model_cwnd(&m) >= 100);
