@@ -14,13 +14,15 @@
  * milliseconds into FILE, a line each: seconds since connect(), cwnd,
  * pacing rate (bit/s), RTT (us), delivery rate (bit/s), retransmissions,
  * then the congestion state (0 Open ... 4 Loss), packets in flight and
- * packets delivered.  -X switches the connection to ALGO (TCP_CONGESTION)
+ * packets delivered, and for bbr and dacc their TCP_CC_INFO (see
+ * sample_cc()).  -X switches the connection to ALGO (TCP_CONGESTION)
  * SECONDS after connect(), mid-flow.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <linux/inet_diag.h>
 #include <linux/tcp.h>
 #include <poll.h>
 #include <stdint.h>
@@ -162,6 +164,28 @@ static int server(int port, int nflows, unsigned int interval_ms, FILE *out)
 	return 0;
 }
 
+/* The algorithm's own view where it reports bbr's struct (bbr, dacc):
+ * bandwidth (bit/s), minimum or base RTT (us), pacing and window gains
+ * (x256; dacc's window gain is its alpha, packets x256); "-" otherwise.
+ */
+static void sample_cc(int fd, FILE *out)
+{
+	struct tcp_bbr_info bi;
+	socklen_t len = sizeof(bi);
+	char name[16] = "";
+	socklen_t nlen = sizeof(name) - 1;
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, &nlen) ||
+	    (strcmp(name, "bbr") && strcmp(name, "dacc")) ||
+	    getsockopt(fd, IPPROTO_TCP, TCP_CC_INFO, &bi, &len) || len < sizeof(bi)) {
+		fputs(" - - - -", out);
+		return;
+	}
+	fprintf(out, " %llu %u %u %u",
+		(unsigned long long)(((uint64_t)bi.bbr_bw_hi << 32 | bi.bbr_bw_lo) * 8),
+		bi.bbr_min_rtt, bi.bbr_pacing_gain, bi.bbr_cwnd_gain);
+}
+
 static void sample(int fd, uint64_t t0, FILE *out)
 {
 	struct tcp_info ti;
@@ -169,11 +193,13 @@ static void sample(int fd, uint64_t t0, FILE *out)
 
 	if (!out || getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
 		return;
-	fprintf(out, "%.3f %u %llu %u %llu %u %u %u %u\n", (double)(now_ns() - t0) / 1e9,
+	fprintf(out, "%.3f %u %llu %u %llu %u %u %u %u", (double)(now_ns() - t0) / 1e9,
 		ti.tcpi_snd_cwnd, (unsigned long long)ti.tcpi_pacing_rate * 8, ti.tcpi_rtt,
 		(unsigned long long)ti.tcpi_delivery_rate * 8, ti.tcpi_total_retrans,
 		ti.tcpi_ca_state, ti.tcpi_unacked - ti.tcpi_sacked - ti.tcpi_lost + ti.tcpi_retrans,
 		ti.tcpi_delivered);
+	sample_cc(fd, out);
+	fputc('\n', out);
 }
 
 static int client(const char *addr, int port, const char *cc, uint64_t bytes, double secs,
