@@ -937,7 +937,7 @@ static inline bool dacc_model_loss_cong(const struct dacc_model *m, const struct
  */
 static inline bool dacc_model_queue(const struct dacc_model *m, struct dacc_round *r)
 {
-	u32 fwd = dacc_model_round_fwd(m);
+	u32 fwd = dacc_model_round_fwd(m), all;
 
 	r->rtt = m->round_min_rtt_us;
 	if (r->rtt == ~0U || dacc_model_base(m) == ~0U)
@@ -946,8 +946,10 @@ static inline bool dacc_model_queue(const struct dacc_model *m, struct dacc_roun
 		r->rtt = dacc_max_u32(r->rtt, m->blk_last_us);
 		fwd = dacc_max_u32(fwd, m->blk_last_us - m->rev_q_us);
 	}
-	r->q = dacc_model_qdelay(m, fwd);
-	r->q_rev = dacc_model_qdelay(m, r->rtt) - dacc_min_u32(r->q, dacc_model_qdelay(m, r->rtt));
+	/* fwd <= rtt: each forward RTT is at most its RTT */
+	all = dacc_model_qdelay(m, r->rtt);
+	r->q = dacc_min_u32(dacc_model_qdelay(m, fwd), all);
+	r->q_rev = all - r->q;
 	r->loss_cong = dacc_model_loss_cong(m, r);
 	return true;
 }
