@@ -16,7 +16,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
-timeout_s=${VM_TIMEOUT:-900}
+timeout_s=${VM_TIMEOUT:-2400}
 outdir=""
 while getopts "t:o:h" opt; do
 	case $opt in
