@@ -46,8 +46,11 @@ else
 	kver=$(vm_kernel_version) || { echo "run.sh: no linux-image-cloud-amd64 installed (run: make deps)" >&2; exit 2; }
 	vmlinuz=/boot/vmlinuz-$kver
 	# SLUB's cheap checks (red zones, poisoning, sanity, owner tracking):
-	# slab corruption shows as a "BUG kmalloc-..." report.
-	append="$append slub_debug=FZPU"
+	# slab corruption shows as a "BUG kmalloc-..." report.  Cheap for a
+	# test, not for a benchmark: every skb pays them (VM_SLUB_DEBUG= off).
+	if [ -n "${VM_SLUB_DEBUG-FZPU}" ]; then
+		append="$append slub_debug=${VM_SLUB_DEBUG-FZPU}"
+	fi
 fi
 [ -r "$vmlinuz" ] || { echo "run.sh: $vmlinuz is missing or unreadable" >&2; exit 2; }
 command -v qemu-system-x86_64 >/dev/null || { echo "run.sh: qemu-system-x86_64 missing (run: make deps)" >&2; exit 2; }
