@@ -30,16 +30,35 @@ if [ ${#missing[@]} -eq 0 ]; then
 	[ "${iv#linux-image-}" = "${hv#linux-headers-}" ] || missing+=(linux-image-cloud-amd64 linux-headers-cloud-amd64)
 fi
 
+# promtool, Prometheus's linter of the metrics daccd exports (test_ktel),
+# unpacked from Debian's prometheus package outside the clone: installing
+# the package would also start a Prometheus server on this machine.
+promtool_dir=/var/cache/dacc/prometheus
+promtool=$promtool_dir/usr/bin/promtool
+[ -x "$promtool" ] || missing_promtool=1
+
 if [ "${1:-}" = --check ]; then
-	[ ${#missing[@]} -eq 0 ] && exit 0
-	echo "deps: missing: ${missing[*]}" >&2
+	[ ${#missing[@]} -eq 0 ] && [ -z "${missing_promtool:-}" ] && exit 0
+	echo "deps: missing: ${missing[*]}${missing_promtool:+ promtool ($promtool)}" >&2
 	exit 1
 fi
-[ ${#missing[@]} -eq 0 ] && { echo "deps: all present"; exit 0; }
+[ ${#missing[@]} -eq 0 ] && [ -z "${missing_promtool:-}" ] && { echo "deps: all present"; exit 0; }
 
 sudo=
 [ "$(id -u)" = 0 ] || sudo=sudo
-echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -q
-$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "deps: installing ${missing[*]}"
+	$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+if [ -n "${missing_promtool:-}" ]; then
+	echo "deps: unpacking promtool from Debian's prometheus into $promtool_dir"
+	tmp=$(mktemp -d)
+	chmod 0777 "$tmp"	# apt downloads as its own user
+	(cd "$tmp" && apt-get download -q prometheus)
+	$sudo mkdir -p "$promtool_dir"
+	$sudo dpkg-deb -x "$tmp"/prometheus_*.deb "$promtool_dir"
+	rm -rf "$tmp"
+	"$promtool" --version >/dev/null
+fi

@@ -493,7 +493,8 @@ static const char *const est_names[] = {
 static const char *const push_names[] = {
 	"hysteresis_pct", "hysteresis_min_us", "kernel_poll_ms", NULL
 };
-static const char *const metrics_names[] = { "listen", "file", "interval_ms", NULL };
+static const char *const metrics_names[] = { "listen", "file", "interval_ms", "kernel_profiles_max",
+					       NULL };
 
 static void dcfg_defaults(struct dcfg *c)
 {
@@ -518,6 +519,8 @@ static void dcfg_defaults(struct dcfg *c)
 	c->save_interval_ms = 10000;
 	c->state_max_age_ms = 86400000;
 	c->metrics_interval_ms = 5000;
+	/* a table may hold 65536 profiles, each a dozen series */
+	c->metrics_kernel_profiles_max = 1024;
 }
 
 static void parse_root(struct ctx *x, config_t *cf, struct dcfg *c)
@@ -575,6 +578,7 @@ static void parse_root(struct ctx *x, config_t *cf, struct dcfg *c)
 	get_str(x, g, "listen", c->metrics_listen, sizeof(c->metrics_listen));
 	get_str(x, g, "file", c->metrics_file, sizeof(c->metrics_file));
 	get_u32(x, g, "interval_ms", &c->metrics_interval_ms, 100, 3600000);
+	get_u32(x, g, "kernel_profiles_max", &c->metrics_kernel_profiles_max, 0, 65536);
 	if (!x->failed && c->metrics_listen[0]) {
 		struct sockaddr_storage ss;
 		socklen_t sl;

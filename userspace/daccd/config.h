@@ -71,6 +71,7 @@ struct dcfg {
 	char metrics_listen[128];
 	char metrics_file[PATH_MAX];
 	uint32_t metrics_interval_ms;
+	uint32_t metrics_kernel_profiles_max;	/* profiles with series of their own */
 
 	struct dcfg_dest *dests;
 	unsigned int ndests;

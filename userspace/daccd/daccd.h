@@ -14,6 +14,7 @@
 #include "config.h"
 #include "estimator.h"
 #include "dacc_nl.h"
+#include "ktel.h"
 
 /* A destination being learned: its config, estimator and push state. */
 struct dest {
@@ -120,6 +121,8 @@ void kernel_poll(void);			/* open/reopen, reconcile, push */
 void kernel_push_all(void);
 void kernel_push_dest(struct dest *d);
 void kernel_close(void);
+/* The kernel's table and telemetry into t (reset first); false: no module. */
+bool kernel_telemetry(struct ktel *t);
 void kernel_forget(const struct dest *d);	/* delete our learned profile */
 
 struct pollfd;

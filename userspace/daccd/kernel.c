@@ -260,6 +260,30 @@ void kernel_poll(void)
 	}
 }
 
+bool kernel_telemetry(struct ktel *t)
+{
+	int err, tries = 2;
+
+	ktel_reset(t);
+	if (!kernel_open())
+		return false;
+	do {
+		/* A table changed during the dump may miss or repeat a
+		 * profile: once more, then as it is.
+		 */
+		ktel_reset(t);
+		err = dacc_profile_dump(nl, ktel_add, t);
+	} while (!err && dacc_nl_dump_interrupted(nl) && --tries);
+	if (!err)
+		err = dacc_stats_get(nl, &t->st);
+	if (err < 0) {
+		kernel_down(dacc_nl_error(nl));
+		return false;
+	}
+	t->up = true;
+	return true;
+}
+
 void kernel_push_all(void)
 {
 	kernel_poll();

@@ -45,11 +45,36 @@ static const char *const drop_names[__DROP_MAX] = {
 	[DROP_DENIED] = "denied", [DROP_RATELIMIT_SOURCE] = "ratelimit_source",
 };
 
+/* The kernel's telemetry, dumped at most once a second whatever the
+ * scrape rate (a dump of a full table is 65536 messages).
+ */
+static struct ktel ktel;
+static uint64_t ktel_at_ms;
+static bool ktel_ready;
+
+static const struct ktel *kernel_part(uint64_t now)
+{
+	unsigned int max = D.cfg->metrics_kernel_profiles_max;
+
+	if (ktel_ready && ktel.max == max && now - ktel_at_ms < 1000)
+		return &ktel;
+	if (!ktel_ready || ktel.max != max) {
+		ktel_free(&ktel);
+		ktel_ready = !ktel_init(&ktel, max);
+		if (!ktel_ready)
+			return NULL;
+	}
+	kernel_telemetry(&ktel);
+	ktel_at_ms = now;
+	return &ktel;
+}
+
 char *metrics_render(size_t *len)
 {
 	char *buf = NULL;
 	struct out o = { .f = open_memstream(&buf, len) };
 	const struct counters *c = &D.c;
+	const struct ktel *k_tel;
 	uint64_t now = now_ms();
 	unsigned int i;
 	int k;
@@ -164,6 +189,9 @@ char *metrics_render(size_t *len)
 	for (i = 0; i < D.ndests; i++)
 		put(&o, "daccd_dest_probes_lost_total{prefix=\"%s\"} %llu\n", D.dests[i].name,
 		    (unsigned long long)D.dests[i].probes_lost);
+	k_tel = kernel_part(now);
+	if (k_tel)
+		ktel_render(o.f, k_tel);
 	if (ferror(o.f)) {
 		fclose(o.f);
 		free(buf);

@@ -20,7 +20,7 @@ static const char full[] =
 	"  change_samples = 8; change_ms = 1000; stale_ms = 3000; };\n"
 	"push = { hysteresis_pct = 5; hysteresis_min_us = 300; kernel_poll_ms = 1000; };\n"
 	"state_dir = \"/tmp/x\";\n"
-	"metrics = { listen = \"127.0.0.1:9862\"; file = \"/tmp/m.prom\"; };\n"
+	"metrics = { listen = \"127.0.0.1:9862\"; file = \"/tmp/m.prom\"; kernel_profiles_max = 0; };\n"
 	"destinations = (\n"
 	"  { prefix = \"10.3.0.0/24\"; targets = [\"10.3.0.2\", \"10.3.0.3\"]; method = \"stamp\"; },\n"
 	"  { prefix = \"fd00:13::/64\"; targets = [\"fd00:13::2\"]; method = \"icmp\";\n"
@@ -48,6 +48,7 @@ static void test_full(void **state)
 	assert_int_equal(c->hyst_pct, 5);
 	assert_string_equal(c->state_dir, "/tmp/x");
 	assert_string_equal(c->metrics_listen, "127.0.0.1:9862");
+	assert_int_equal(c->metrics_kernel_profiles_max, 0);
 	assert_int_equal(c->ndests, 3);
 	assert_int_equal(c->dests[0].prefix.family, AF_INET);
 	assert_int_equal(c->dests[0].prefix.plen, 24);
@@ -81,6 +82,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c->interval_ms, 1000);
 	assert_string_equal(c->state_dir, "/var/lib/dacc");
 	assert_string_equal(c->metrics_listen, "");
+	assert_int_equal(c->metrics_kernel_profiles_max, 1024);
 	assert_int_equal(c->ndests, 0);
 	dcfg_free(c);
 }
@@ -103,6 +105,8 @@ static void test_errors(void **state)
 		{ "state_dir = \"relative\";\n", "b.conf:1:", "absolute" },
 		{ "metrics = { listen = \"localhost\"; };\n", "b.conf:1:", "ADDRESS:PORT" },
 		{ "metrics = { listen = \"1.2.3.4:0\"; };\n", "b.conf:1:", "ADDRESS:PORT" },
+		{ "metrics = { kernel_profiles_max = 65537; };\n", "b.conf:1:", "kernel_profiles_max" },
+		{ "metrics = { kernel_profiles_max = -1; };\n", "b.conf:1:", "kernel_profiles_max" },
 		{ "destinations = (\n{ prefix = \"10.0.0.1/8\"; targets = [\"10.0.0.1\"]; }\n);\n",
 		  "b.conf:2:", "10.0.0.1/8" },
 		{ "destinations = (\n{ prefix = \"10.0.0.0/8\";\n targets = [\"11.0.0.1\"]; }\n);\n",

@@ -19,3 +19,5 @@ tests/test_model_SRCS := tests/test_model.c ../bench/sim/sim.c
 TESTS += tests/test_daccd_state
 tests/test_daccd_state_SRCS := tests/test_daccd_state.c daccd/state.c daccd/config.c daccd/estimator.c \
 	daccd/log.c
+TESTS += tests/test_ktel
+tests/test_ktel_SRCS := tests/test_ktel.c daccd/ktel.c
