@@ -11,7 +11,7 @@ VM_KERNEL_ERRORS='Kernel panic|Oops: |BUG: |BUG [a-z0-9_:-]+ \(|kernel BUG at|WA
 # The modules the VM loads (mkinitramfs.sh copies them and what they need;
 # the debug kernel builds them in).
 VM_MODULES="virtio_pci virtio_blk virtio_rng veth sch_netem sch_tbf sch_fq sch_htb sch_prio
-      sch_ingress ifb act_mirred cls_u32 cls_matchall tcp_bbr tcp_hybla tcp_htcp
+      sch_ingress ifb act_mirred act_police cls_u32 cls_matchall tcp_bbr tcp_hybla tcp_htcp
       tcp_illinois tcp_vegas tcp_westwood inet_diag tcp_diag udp_diag sock_diag"
 
 # The newest installed Debian cloud kernel that also has its headers, or
